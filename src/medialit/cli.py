@@ -1,0 +1,177 @@
+"""The ``medialit`` command. Expected mistakes print one readable line to stderr and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from medialit.errors import MedialitError
+
+FORMATS = ("table", "csv", "json")
+FIRST_NOTEBOOK = "00_toc.ipynb"
+
+
+def emit(frame: pd.DataFrame, fmt: str, out=None) -> None:
+    """Print a DataFrame as an aligned table, CSV or JSON records."""
+    out = out or sys.stdout
+    if fmt == "csv":
+        frame.to_csv(out, index=False, lineterminator="\n")
+    elif fmt == "json":
+        json.dump(frame.to_dict(orient="records"), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        with pd.option_context("display.max_colwidth", 70, "display.width", 200,
+                               "display.max_rows", None, "display.max_columns", None):
+            out.write(frame.to_string(index=False) + "\n")
+
+
+def cmd_article(args: argparse.Namespace) -> int:
+    from medialit.article import load_article
+
+    article = load_article(args.source)
+    frame = article.to_frame()[["id", "paragraph", "sentence", "start", "end", "text"]]
+    emit(frame, args.format)
+    return 0
+
+
+def cmd_scheme(args: argparse.Namespace) -> int:
+    from medialit.scheme import load_scheme
+
+    scheme = load_scheme(Path(args.file) if args.file else None)
+    emit(scheme.to_frame(), args.format)
+    return 0
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    """Open JupyterLab on the course's first notebook."""
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("jupyterlab") is None:
+        raise MedialitError(
+            "JupyterLab is not installed in this Python. Install the kit with "
+            "'pip install -e .' (or 'pip install jupyterlab') and try again."
+        )
+    from medialit import paths
+
+    folder = Path(args.dir) if args.dir else paths.notebooks_dir()
+    if not folder.is_dir():
+        raise MedialitError(f"The course folder {folder} does not exist.")
+    first = folder / FIRST_NOTEBOOK
+    if not first.is_file():
+        candidates = sorted(folder.glob("00_*.ipynb"))
+        if not candidates:
+            raise MedialitError(f"No lesson notebooks in {folder}.")
+        first = candidates[0]
+    if not _writable(folder):
+        raise MedialitError(
+            f"The course folder {folder} is read-only (an installed copy). "
+            "Copy it somewhere of your own with 'medialit lab --copy-to DIR'."
+        )
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}",
+               f"--LabApp.default_url=/lab/tree/{first.name}"]
+    if args.no_browser:
+        command.append("--no-browser")
+    command += args.extra
+    print(f"Opening JupyterLab on {first} (stop it with Ctrl+C) ...", file=sys.stderr)
+    return subprocess.call(command)
+
+
+def _writable(folder: Path) -> bool:
+    import os
+
+    return os.access(folder, os.W_OK)
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from medialit import paths
+
+    target = Path(args.target)
+    if target.exists():
+        raise MedialitError(f"{target} already exists; choose a new folder name.")
+    shutil.copytree(paths.notebooks_dir(), target)
+    print(f"Copied the lessons to {target}. Open them with: medialit lab --dir {target}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="medialit",
+        description="medialit: a media-literacy course kit for JupyterLab.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("lab", help="open JupyterLab on the course's first notebook",
+                       description="Open JupyterLab on the course's first notebook.")
+    p.add_argument("--dir", help="the folder of lesson notebooks (default: the kit's notebooks/)")
+    p.add_argument("--no-browser", action="store_true", help="start the server only")
+    p.add_argument("extra", nargs=argparse.REMAINDER,
+                   help="further options passed to JupyterLab (after --)")
+    p.set_defaults(func=cmd_lab)
+
+    p = sub.add_parser("copy-lessons", help="copy the lesson notebooks to a folder of your own",
+                       description="Copy the lesson notebooks to a new folder.")
+    p.add_argument("target", help="a folder that does not exist yet")
+    p.set_defaults(func=cmd_copy)
+
+    p = sub.add_parser("article", help="print the article's units",
+                       description="Print the article's units: id, paragraph, sentence, "
+                       "start, end, text (offsets index the seed text).")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    p.add_argument("--source", default=None,
+                   help="'seed' (default), 'practice', or the path of an article text file")
+    p.set_defaults(func=cmd_article)
+
+    p = sub.add_parser("scheme", help="print the tagging scheme",
+                       description="Print the five-layer tagging scheme, one row per label.")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    p.add_argument("--file", help="a scheme CSV to check and print instead of the kit's own")
+    p.set_defaults(func=cmd_scheme)
+
+    for register in _EXTENSIONS:
+        register(sub)
+    return parser
+
+
+#: Other modules add subcommands here (reference, class-report, grading commands).
+_EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def _load_extensions() -> None:
+    import importlib
+
+    for name in ("medialit.cli_analysis", "medialit.cli_course"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        if module.register not in _EXTENSIONS:
+            _EXTENSIONS.append(module.register)
+
+
+def main(argv: list[str] | None = None) -> int:
+    _load_extensions()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except MedialitError as exc:
+        print(f"medialit: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("medialit: stopped.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
