@@ -146,7 +146,7 @@ _EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
 def _load_extensions() -> None:
     import importlib
 
-    for name in ("medialit.cli_analysis", "medialit.cli_course"):
+    for name in ("medialit.cli_reference", "medialit.cli_analysis", "medialit.cli_course"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
