@@ -277,7 +277,7 @@ def upgrade(data: Any) -> dict:
     and device labels as a list of {"label", "cues"} objects inside the tags.
     """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise AnswersError("it is not a medialit answers file (no \"format\": \"medialit-answers\").")
+        raise AnswersError('it is not a medialit answers file (no "format": "medialit-answers").')
     version = data.get("version")
     if version == VERSION:
         return data
@@ -443,9 +443,10 @@ class AnswerFile:
 
 
 def _reason(exc: AnswersError) -> str:
+    """The cause of a read error in a few words: no path, first sentence only."""
     message = str(exc)
     _, _, tail = message.partition(": ")
-    return (tail or message).rstrip(".")
+    return (tail or message).split(". ")[0].rstrip(".")
 
 
 def open_answers(exercise: str, **kwargs) -> AnswerFile:

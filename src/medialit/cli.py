@@ -26,8 +26,16 @@ def emit(frame: pd.DataFrame, fmt: str, out=None) -> None:
         json.dump(frame.to_dict(orient="records"), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        with pd.option_context("display.max_colwidth", 70, "display.width", 200,
-                               "display.max_rows", None, "display.max_columns", None):
+        with pd.option_context(
+            "display.max_colwidth",
+            70,
+            "display.width",
+            200,
+            "display.max_rows",
+            None,
+            "display.max_columns",
+            None,
+        ):
             out.write(frame.to_string(index=False) + "\n")
 
 
@@ -74,8 +82,13 @@ def cmd_lab(args: argparse.Namespace) -> int:
             f"The course folder {folder} is read-only (an installed copy). "
             "Copy it somewhere of your own with 'medialit lab --copy-to DIR'."
         )
-    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}",
-               f"--LabApp.default_url=/lab/tree/{first.name}"]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={folder}",
+        f"--LabApp.default_url=/lab/tree/{first.name}",
+    ]
     if args.no_browser:
         command.append("--no-browser")
     command += args.extra
@@ -107,29 +120,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("lab", help="open JupyterLab on the course's first notebook",
-                       description="Open JupyterLab on the course's first notebook.")
+    p = sub.add_parser(
+        "lab",
+        help="open JupyterLab on the course's first notebook",
+        description="Open JupyterLab on the course's first notebook.",
+    )
     p.add_argument("--dir", help="the folder of lesson notebooks (default: the kit's notebooks/)")
     p.add_argument("--no-browser", action="store_true", help="start the server only")
-    p.add_argument("extra", nargs=argparse.REMAINDER,
-                   help="further options passed to JupyterLab (after --)")
+    p.add_argument(
+        "extra", nargs=argparse.REMAINDER, help="further options passed to JupyterLab (after --)"
+    )
     p.set_defaults(func=cmd_lab)
 
-    p = sub.add_parser("copy-lessons", help="copy the lesson notebooks to a folder of your own",
-                       description="Copy the lesson notebooks to a new folder.")
+    p = sub.add_parser(
+        "copy-lessons",
+        help="copy the lesson notebooks to a folder of your own",
+        description="Copy the lesson notebooks to a new folder.",
+    )
     p.add_argument("target", help="a folder that does not exist yet")
     p.set_defaults(func=cmd_copy)
 
-    p = sub.add_parser("article", help="print the article's units",
-                       description="Print the article's units: id, paragraph, sentence, "
-                       "start, end, text (offsets index the seed text).")
+    p = sub.add_parser(
+        "article",
+        help="print the article's units",
+        description="Print the article's units: id, paragraph, sentence, "
+        "start, end, text (offsets index the seed text).",
+    )
     p.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    p.add_argument("--source", default=None,
-                   help="'seed' (default), 'practice', or the path of an article text file")
+    p.add_argument(
+        "--source",
+        default=None,
+        help="'seed' (default), 'practice', or the path of an article text file",
+    )
     p.set_defaults(func=cmd_article)
 
-    p = sub.add_parser("scheme", help="print the tagging scheme",
-                       description="Print the five-layer tagging scheme, one row per label.")
+    p = sub.add_parser(
+        "scheme",
+        help="print the tagging scheme",
+        description="Print the five-layer tagging scheme, one row per label.",
+    )
     p.add_argument("--format", choices=FORMATS, default="table", help="output format")
     p.add_argument("--file", help="a scheme CSV to check and print instead of the kit's own")
     p.set_defaults(func=cmd_scheme)

@@ -152,22 +152,31 @@ def _is_name(value: str) -> bool:
 def load_scheme(scheme_path: Path | None = None, layers_path: Path | None = None) -> Scheme:
     """Read and validate the scheme; defaults to the kit's ``data/`` files."""
     scheme_path = Path(scheme_path) if scheme_path else paths.data_file("scheme.csv")
-    layers_path = Path(layers_path) if layers_path else scheme_path.with_name("layers.csv")
+    if layers_path is None:
+        # An edited scheme.csv may stand alone; then the kit's own layers.csv applies.
+        beside = scheme_path.with_name("layers.csv")
+        layers_path = beside if beside.is_file() else paths.data_file("layers.csv")
+    layers_path = Path(layers_path)
 
     layer_rows: dict[str, tuple[int, dict[str, str]]] = {}
     for number, row in _read_rows(layers_path, LAYER_COLUMNS):
         name = row["layer"]
         if not _is_name(name):
-            raise SchemeError(f"{layers_path}, row {number}: layer name {name!r} must be "
-                              "lower-case letters, digits and underscores.")
+            raise SchemeError(
+                f"{layers_path}, row {number}: layer name {name!r} must be "
+                "lower-case letters, digits and underscores."
+            )
         if name in layer_rows:
             raise SchemeError(f"{layers_path}, row {number}: layer {name!r} is listed twice.")
         if row["choice"] not in CHOICES:
-            raise SchemeError(f"{layers_path}, row {number}: choice {row['choice']!r} must be "
-                              f"one of {', '.join(CHOICES)}.")
+            raise SchemeError(
+                f"{layers_path}, row {number}: choice {row['choice']!r} must be "
+                f"one of {', '.join(CHOICES)}."
+            )
         if not row["order"].isdigit():
-            raise SchemeError(f"{layers_path}, row {number}: order {row['order']!r} must be "
-                              "a whole number.")
+            raise SchemeError(
+                f"{layers_path}, row {number}: order {row['order']!r} must be a whole number."
+            )
         layer_rows[name] = (number, row)
 
     labels: dict[str, list[Label]] = {name: [] for name in layer_rows}
@@ -179,8 +188,10 @@ def load_scheme(scheme_path: Path | None = None, layers_path: Path | None = None
                 f"(layers: {', '.join(labels)})."
             )
         if not _is_name(name):
-            raise SchemeError(f"{scheme_path}, row {number}: label {name!r} must be lower-case "
-                              "letters, digits and underscores.")
+            raise SchemeError(
+                f"{scheme_path}, row {number}: label {name!r} must be lower-case "
+                "letters, digits and underscores."
+            )
         if any(lab.name == name for lab in labels[layer]):
             raise SchemeError(
                 f"{scheme_path}, row {number}: label {name!r} appears twice in layer {layer!r}."
@@ -195,8 +206,10 @@ def load_scheme(scheme_path: Path | None = None, layers_path: Path | None = None
     layers = []
     for name, (number, row) in layer_rows.items():
         if len(labels[name]) < 2:
-            raise SchemeError(f"{layers_path}, row {number}: layer {name!r} needs at least two "
-                              f"labels in {scheme_path.name}; it has {len(labels[name])}.")
+            raise SchemeError(
+                f"{layers_path}, row {number}: layer {name!r} needs at least two "
+                f"labels in {scheme_path.name}; it has {len(labels[name])}."
+            )
         condition = None
         if row["applies_when"]:
             other, _, label = row["applies_when"].partition("=")
@@ -207,8 +220,18 @@ def load_scheme(scheme_path: Path | None = None, layers_path: Path | None = None
                     "name another layer and one of its labels, like role=evidence."
                 )
             condition = (other, label)
-        layers.append(Layer(name, int(row["order"]), row["title"], row["question"],
-                            row["choice"], condition, row["lesson"], tuple(labels[name])))
+        layers.append(
+            Layer(
+                name,
+                int(row["order"]),
+                row["title"],
+                row["question"],
+                row["choice"],
+                condition,
+                row["lesson"],
+                tuple(labels[name]),
+            )
+        )
     layers.sort(key=lambda layer: layer.order)
     return Scheme(tuple(layers), scheme_path)
 
