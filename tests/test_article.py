@@ -13,10 +13,28 @@ from medialit.errors import ArticleError
 
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / paths.SEED_NAME
 
-EXPECTED_IDS = """
-P0.S1 P1.S1 P2.S1 P3.S1 P4.S1 P4.S2 P5.S1 P5.S2 P6.S1 P6.S2 P6.S3 P7.S1 P8.S1 P9.S1 P9.S2
-P10.S1 P10.S2 P11.S1 P12.S1 P12.S2
-""".split()
+EXPECTED_IDS = [
+    "P0.S1",
+    "P1.S1",
+    "P2.S1",
+    "P3.S1",
+    "P4.S1",
+    "P4.S2",
+    "P5.S1",
+    "P5.S2",
+    "P6.S1",
+    "P6.S2",
+    "P6.S3",
+    "P7.S1",
+    "P8.S1",
+    "P9.S1",
+    "P9.S2",
+    "P10.S1",
+    "P10.S2",
+    "P11.S1",
+    "P12.S1",
+    "P12.S2",
+]
 
 
 def test_seed_copy_is_byte_identical_to_the_shared_seed():
