@@ -14,7 +14,7 @@ import pandas as pd
 from medialit.errors import MedialitError
 
 FORMATS = ("table", "csv", "json")
-FIRST_NOTEBOOK = "00_toc.ipynb"
+FIRST_NOTEBOOK = "00_contents.ipynb"
 
 
 def emit(frame: pd.DataFrame, fmt: str, out=None) -> None:
