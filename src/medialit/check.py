@@ -152,45 +152,56 @@ def _cue_text(entry: Any, label: str) -> str:
     return f" (in the words {', '.join(f'“{c}”' for c in cues)})" if cues else ""
 
 
-def _single_message(entry: Any, layer: str, labels: tuple[str, ...], status: str) -> str:
+def _you(layer: str, chosen: str) -> str:
+    if chosen != NONE:
+        return f"You chose “{chosen}”"
+    if layer == "evidence":
+        return "You did not tag this sentence as evidence"
+    return f"You gave it no {layer} label"
+
+
+def _expert(layer: str, expert: str) -> str:
+    if expert != NONE:
+        return f"the expert read this as “{expert}”"
+    return f"the expert gives it no {layer} label"
+
+
+def _single_message(
+    entry: Any, layer: str, labels: tuple[str, ...], status: str, none_ok: bool = False
+) -> str:
     chosen = labels[0] if labels else NONE
     expert = entry.label[0] if entry.label else NONE
     why = entry.rationale.strip()
-    others = sorted(_accepted_set(entry) - {chosen, expert})
+    accepted = _accepted_set(entry)
+    others = sorted(accepted - {chosen, expert, NONE})
     if layer == "evidence" and not getattr(entry, "applicable", True):
         if status == "match":
             return f"Like the expert, you did not read this as evidence. {why}".strip()
         return (
             f"You gave it the evidence type “{chosen}”, but the expert does not read this "
-            f"sentence as evidence, so no evidence type applies. {why}"
+            f"sentence as evidence, so no evidence type applies. Why: {why}"
+        ).strip()
+    if none_ok and chosen == NONE:
+        return (
+            "You did not tag this sentence as evidence, and your role for it is an accepted "
+            f"reading. Read as evidence, the expert would call it “{expert}”. Why: {why}"
         ).strip()
     if status == "match":
-        text = f"You chose “{chosen}”, as the expert did. {why}"
+        text = f"{_you(layer, chosen)}, as the expert did. {why}"
         if others:
-            text += f" {_say_or(others)} would also be accepted here."
+            text += f" Also accepted here: {_say_or(others)}."
         return text.strip()
     if status == "accepted":
         return (
-            f"You chose “{chosen}”. The expert read this as “{expert}”, and “{chosen}” is "
-            f"also accepted, because more than one reading is defensible here. "
-            f"Why the expert chose “{expert}”: {why}"
+            f"{_you(layer, chosen)}; {_expert(layer, expert)}. Yours is also accepted: more "
+            f"than one reading is defensible here. Why the expert leans the other way: {why}"
         ).strip()
-    accepted = sorted(_accepted_set(entry))
-    text = f"You chose “{chosen}”. The expert read this as “{expert}” because {_lower(why)}"
-    if len(accepted) > 1:
-        text += f" Accepted readings here: {_say_or(accepted)}."
+    text = f"{_you(layer, chosen)}; {_expert(layer, expert)}. Why: {why}"
+    alternatives = sorted(accepted - {expert})
+    if alternatives:
+        text += f" Besides “{expert}”, {_say_or(alternatives)} would also be accepted."
     text += " Read the sentence again with that in mind: what is it there to do?"
     return text.strip()
-
-
-def _lower(sentence: str) -> str:
-    """Let a rationale continue "because ...": lower-case its first letter unless a name."""
-    if not sentence:
-        return "of how the sentence works in the argument."
-    first = sentence.split(" ", 1)[0]
-    if first in ("The", "A", "An", "It", "This", "These", "Those", "Its", "Here", "There"):
-        return sentence[0].lower() + sentence[1:]
-    return sentence
 
 
 def _devices_message(entry: Any, labels: tuple[str, ...], credit: float) -> str:
@@ -228,8 +239,14 @@ def _devices_message(entry: Any, labels: tuple[str, ...], credit: float) -> str:
     return " ".join(parts)
 
 
-def judge(entry: Any, layer: str, labels: tuple[str, ...]) -> tuple[str, float, str]:
-    """(status, credit, message) for an answered unit against its reference entry."""
+def judge(
+    entry: Any, layer: str, labels: tuple[str, ...], none_ok: bool = False
+) -> tuple[str, float, str]:
+    """(status, credit, message) for an answered unit against its reference entry.
+
+    ``none_ok``: an empty evidence answer is accepted because the student's role for the
+    unit differs from evidence and the expert's role is not evidence either.
+    """
     if layer in MULTI_LAYERS:
         credit = device_credit(entry, labels)
         status = "match" if credit == 1.0 else ("partial" if credit > 0 else "different")
@@ -241,13 +258,15 @@ def judge(entry: Any, layer: str, labels: tuple[str, ...]) -> tuple[str, float, 
             f"The {layer!r} layer takes one label per sentence, but the answers hold "
             f"{', '.join(labels)}. Choose one in the tagger."
         )
-    if not is_accepted(entry, labels):
+    if none_ok and not labels:
+        status, credit = ("match" if not entry.label else "accepted"), 1.0
+    elif not is_accepted(entry, labels):
         status, credit = "different", 0.0
     elif (labels[0] if labels else NONE) == (entry.label[0] if entry.label else NONE):
         status, credit = "match", 1.0
     else:
         status, credit = "accepted", 1.0
-    return status, credit, _single_message(entry, layer, labels, status)
+    return status, credit, _single_message(entry, layer, labels, status, none_ok)
 
 
 def _entry(reference: Any, unit: str, layer: str) -> Any | None:
@@ -434,7 +453,11 @@ def _check_one(
             None,
             "The expert reference has no reading of this sentence in this layer.",
         )
-    status, credit, message = judge(entry, layer, labels)
+    none_ok = False
+    if layer == "evidence" and not labels and getattr(entry, "applicable", True):
+        role = _entry(reference, unit, "role")
+        none_ok = role is not None and "evidence" not in role.label
+    status, credit, message = judge(entry, layer, labels, none_ok)
     return UnitResult(
         unit,
         layer,
