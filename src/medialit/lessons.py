@@ -26,11 +26,12 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from medialit import paths
-from medialit.answers import VERDICTS, open_answers
+from medialit.answers import VERDICTS, AnswerFile, answers_path, open_answers, read_answers
 from medialit.article import Article, Unit, load_article
 from medialit.errors import MedialitError
 
 __all__ = [
+    "agreement_anchors",
     "choice",
     "claims_table",
     "class_agreement",
@@ -112,13 +113,40 @@ def _split_key(key: str, exercise: str | None) -> tuple[str, str]:
     return exercise, name or key
 
 
+#: Lessons whose answers belong to another article than the seed.
+LESSON_ARTICLES = {"lesson08": "practice"}
+_OPEN: dict[str, AnswerFile] = {}
+
+
+def _file(exercise: str) -> AnswerFile:
+    """The one AnswerFile this kernel writes for an exercise.
+
+    If a tagger is live on the same file, its AnswerFile is used, so the tagger and these
+    widgets save one shared sheet and neither overwrites what the other saved.
+    """
+    path = answers_path(exercise)
+    key = str(path.resolve())
+    try:
+        from medialit import tagger
+
+        live = tagger._LIVE.get(key)
+        widget = live() if live is not None else None
+    except (ImportError, AttributeError):
+        widget = None
+    if widget is not None and not getattr(widget, "_retired", False):
+        _OPEN[key] = widget.model.file
+    elif key not in _OPEN or not path.exists():
+        _OPEN[key] = open_answers(exercise, article=LESSON_ARTICLES.get(exercise, "seed"))
+    return _OPEN[key]
+
+
 def _saved_response(exercise: str, name: str) -> str:
-    return open_answers(exercise).sheet.responses.get(name, "")
+    return _file(exercise).sheet.responses.get(name, "")
 
 
 def _save(exercise: str, change: Callable[[Any], None]) -> str | None:
-    """Re-open the answers file, apply a change, save. Returns the file's notice, if any."""
-    answers = open_answers(exercise)
+    """Apply a change to the exercise's shared sheet and save. Returns a notice, if any."""
+    answers = _file(exercise)
     change(answers.sheet)
     answers.save()
     return answers.notice
@@ -389,15 +417,53 @@ def tag(
     units: Sequence[str] | None = None,
     article: str = "seed",
 ) -> Any:
-    """The claim tagger (``medialit.tagger.tag``), saving into ``answers/<exercise>.json``."""
+    """The claim tagger (``medialit.tagger.tag``), saving into ``answers/<exercise>.json``.
+
+    The tagger's answers file becomes the one this lesson's other widgets save into, so
+    tags, written answers and verdicts share one sheet and never overwrite each other.
+    """
     tagger = _module("tagger")
-    return tagger.tag(exercise, layers=list(layers), units=units, article=article)
+    widget = tagger.tag(exercise, layers=list(layers), units=units, article=article)
+    _OPEN[str(answers_path(exercise).resolve())] = widget.model.file
+    return widget
+
+
+def _sheet_or_message(exercise: str) -> Any:
+    """The student's saved sheet for an exercise, or None after saying what to do."""
+    path = answers_path(exercise)
+    if not path.exists():
+        lesson = exercise.removeprefix("lesson")
+        _say(
+            f"There are no saved answers for lesson {lesson} yet ({path}). Do the tagging in "
+            f"lesson {lesson} first, then run this cell again."
+        )
+        return None
+    return read_answers(path)
+
+
+def _say(text: str) -> None:
+    display(HTML(_STYLE + f'<div class="ml-box">{_para(text)}</div>'))
 
 
 def my_chart(kind: str, exercise: str, layer: str = "role", article: str = "seed") -> None:
-    """A chart of the student's own tags: ``kind`` is "map", "counts" or "compare"."""
+    """A chart of the student's saved tags: "map" (reading order), "counts", or "compare"
+    (each tag marked as accepted by the expert or not)."""
     charts = _module("charts")
-    _show_figure(charts.lesson_chart(kind, exercise=exercise, layer=layer, article=article))
+    sheet = _sheet_or_message(exercise)
+    if sheet is None:
+        return
+    if not any(layer in by_layer for by_layer in sheet.tags.values()):
+        _say(f"You have not tagged the {layer} layer yet: tag a few sentences above first.")
+        return
+    if kind == "map":
+        fig = charts.rhetoric_map(sheet, layers=[layer])
+    elif kind == "counts":
+        fig = charts.label_counts(sheet, layers=[layer])
+    elif kind == "compare":
+        fig = charts.student_vs_reference(sheet, layers=[layer])
+    else:
+        raise MedialitError(f"Unknown chart {kind!r}; use 'map', 'counts' or 'compare'.")
+    _show_figure(fig)
 
 
 def _show_figure(fig: Any) -> None:
@@ -409,49 +475,178 @@ def _show_figure(fig: Any) -> None:
     plt.close(fig)
 
 
-def my_agreement(exercise: str, layers: Sequence[str] = ("role", "statement")) -> None:
-    """Lesson 07: how far the student's saved tags agree with the expert reference."""
+def _table(frame: Any, columns: Sequence[str] | None = None) -> str:
+    """A small escaped HTML table (pandas escapes cell text)."""
+    frame = frame if columns is None else frame[list(columns)]
+    return frame.to_html(index=False, escape=True, border=0, na_rep="")
+
+
+def my_agreement(exercise: str, layers: Sequence[str] = ("role",)) -> None:
+    """Lesson 07: how far the student's saved tags agree with the expert reference, and
+    the reference's reasoning on every sentence where they differ."""
     agreement = _module("agreement")
-    display(agreement.student_report(exercise, layers=list(layers)))
+    sheet = _sheet_or_message(exercise)
+    if sheet is None:
+        return
+    reference = _module("reference").load_reference(sheet.article)
+    parts = [_STYLE]
+    for layer in layers:
+        result = agreement.agreement_with_reference(sheet, reference, layer)
+        parts.append(f"<h4>{_esc(layer)}</h4><p>{_esc(result.reading)}</p>")
+        rows = []
+        for unit, label in result.mistakes:
+            entry = reference.entry(unit, layer)
+            rows.append(
+                f"<tr><td>{_esc(unit)}</td><td>{_esc(label)}</td>"
+                f"<td>{_esc(', '.join(entry.accepted))}</td><td>{_esc(entry.rationale)}</td></tr>"
+            )
+        if rows:
+            parts.append(
+                "<p>Where the expert reads it differently:</p><table><tr><th>sentence</th>"
+                "<th>your label</th><th>the expert accepts</th><th>why</th></tr>"
+                + "".join(rows)
+                + "</table>"
+            )
+    display(HTML("".join(parts)))
+
+
+def agreement_anchors() -> None:
+    """Lesson 07: the published agreement figures the kit compares with."""
+    agreement = _module("agreement")
+    display(HTML(_STYLE + _table(agreement.anchors_frame())))
 
 
 def class_agreement(folder: str | Path = "class") -> None:
     """Lesson 07: agreement between classmates, when the instructor shared a class folder."""
     folder = Path(folder)
-    if not folder.is_dir() or (not any(folder.glob("*.json")) and not any(folder.glob("*/*"))):
-        display(
-            HTML(
-                _STYLE
-                + '<div class="ml-box">'
-                + _para(_item("07.no_class")["model"].replace("{folder}", str(folder)))
-                + "</div>"
-            )
-        )
+    if not folder.is_dir() or not any(folder.rglob("*.json")):
+        _say(_item("07.no_class")["model"].replace("{folder}", str(folder)))
         return
-    agreement = _module("agreement")
-    display(agreement.class_report(folder))
+    classroom = _module("classroom")
+    charts = _module("charts")
+    answers = classroom.load_class(folder)
+    reference = _module("reference").load_reference(answers.article)
+    summary = answers.summary(reference, layers=["role", "statement"])
+    readings = "".join(
+        f"<p><b>{_esc(r.layer)}:</b> {_esc(r.reading)}</p>" for r in summary.itertuples()
+    )
+    display(HTML(_STYLE + f"<p>{_esc(answers.reading)}</p>{readings}"))
+    if len(answers) >= 2:
+        _show_figure(charts.disputed_units(answers, "role", reference=reference))
 
 
 # -- lesson 04: the dossier ----------------------------------------------------------------
+# The dossier module (medialit.dossier) is used when this copy of the kit has it; otherwise
+# the same CSV files are read here, through medialit.paths.
+def _dossier_frame() -> Any:
+    import pandas as pd
+
+    return pd.read_csv(paths.data_file("dossier.csv"), dtype=str).fillna("")
+
+
+def _claims_frame() -> Any:
+    import pandas as pd
+
+    return pd.read_csv(paths.data_file("claims.csv"), dtype=str).fillna("")
+
+
 def _dossier_row(event: str) -> dict[str, str] | None:
-    """One dossier row as text + citation, or None if the dossier is not there."""
-    try:
-        dossier = _module("dossier")
-    except MedialitError:
+    """One dossier row as text + citation, or None if it is not in the dossier."""
+    frame = _dossier_frame()
+    rows = frame[frame["id"] == event]
+    if rows.empty:
         return None
-    return dossier.event_text(event)
+    row = rows.iloc[0]
+    citation = row["sources"] + (f" — {row['secondary']}" if row["secondary"] else "")
+    return {"text": row["what_the_record_shows"], "citation": citation}
 
 
 def show_timeline() -> None:
     """Lesson 04: the dated record from the dossier, as a timeline chart with its sources."""
-    dossier = _module("dossier")
-    _show_figure(dossier.timeline())
+    try:
+        dossier = importlib.import_module("medialit.dossier")
+    except ModuleNotFoundError:
+        dossier = None
+    if dossier is not None and hasattr(dossier, "timeline"):
+        _show_figure(dossier.timeline())
+    else:
+        _show_figure(_timeline_figure(_dossier_frame()))
+    frame = _dossier_frame()
+    frame = frame.assign(when=frame["date"], source=frame["sources"])
+    display(HTML(_STYLE + _table(frame, ["when", "event", "what_the_record_shows", "source"])))
+
+
+def _timeline_figure(frame: Any) -> Any:
+    """Dossier events on a time axis (month-precision dates drawn at mid-month)."""
+    import matplotlib.dates as mdates
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    when = pd.to_datetime(
+        [d if len(d) > 7 else f"{d}-15" for d in frame["date"]], format="%Y-%m-%d"
+    )
+    fig = Figure(figsize=(9, 0.55 * len(frame) + 1.2))
+    ax = fig.subplots()
+    order = sorted(range(len(frame)), key=lambda i: when[i])
+    for y, i in enumerate(order):
+        ax.plot([when[i]], [y], "o", color="#0072B2")
+        label = f"{frame['event'].iloc[i]}  ({frame['sources'].iloc[i].split(';')[0]})"
+        ax.annotate(label, (when[i], y), xytext=(8, -4), textcoords="offset points", fontsize=8)
+    ax.set_yticks([])
+    ax.set_ylim(-1, len(frame))
+    pad = pd.Timedelta(days=60)
+    ax.set_xlim(min(when) - pad, max(when) + pd.Timedelta(days=420))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.set_title("The dossier: dated events the article refers to (source of each in brackets)")
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    return fig
 
 
 def claims_table() -> None:
     """Lesson 04: each checkable claim of the article beside what the record shows."""
-    dossier = _module("dossier")
-    display(dossier.claims_beside_record())
+    claims = _claims_frame()
+    rows = []
+    for claim in claims.itertuples():
+        records = []
+        for event in [e.strip() for e in claim.dossier.split(";") if e.strip()]:
+            row = _dossier_row(event)
+            if row is not None:
+                records.append(
+                    f"{_esc(row['text'])}<br><span class='ml-note'>Source: "
+                    f"{_esc(row['citation'])}</span>"
+                )
+        record = "<hr>".join(records) or (
+            "<i>Nothing in the kit's dossier settles this: a claim to investigate.</i>"
+        )
+        rows.append(
+            f"<tr><td style='vertical-align:top'>{_esc(claim.id)}<br>"
+            f"<span class='ml-id'>{_esc(claim.unit)}</span></td>"
+            f"<td style='vertical-align:top;text-align:left'>{_esc(claim.claim)}</td>"
+            f"<td style='vertical-align:top;text-align:left'>{record}</td></tr>"
+        )
+    head = "<tr><th>claim</th><th>the article says</th><th>the record shows</th></tr>"
+    display(HTML(_STYLE + f"<table>{head}{''.join(rows)}</table>"))
+
+
+def _kit_reading(claim_id: str, verdict: str) -> str:
+    """The kit's reading of a claim, after the student's verdict (dossier module if any)."""
+    try:
+        dossier = importlib.import_module("medialit.dossier")
+    except ModuleNotFoundError:
+        dossier = None
+    if dossier is not None and hasattr(dossier, "check_verdict"):
+        result = dossier.check_verdict(claim_id, verdict)
+        return str(getattr(result, "message", result))
+    claims = _claims_frame().set_index("id")
+    row = claims.loc[claim_id]
+    kit = row["kit_verdict"]
+    same = "Same verdict as the kit's. " if kit == verdict else ""
+    return (
+        f"{same}The kit's verdict: {VERDICT_NAMES.get(kit, kit)}. {row['explanation']}\n\n"
+        f"How to check further: {row['how_to_check_further']}"
+    )
 
 
 def verdicts(exercise: str = "lesson04") -> widgets.VBox:
@@ -459,17 +654,17 @@ def verdicts(exercise: str = "lesson04") -> widgets.VBox:
 
     The kit's own reading of a claim is revealed only after the student chose a verdict.
     """
-    dossier = _module("dossier")
-    sheet = open_answers(exercise).sheet
-    rows = []
-    for claim in dossier.load_claims():
-        rows.append(_verdict_row(exercise, claim, sheet.verdicts.get(claim.id, {}), dossier))
+    sheet = _file(exercise).sheet
+    rows = [
+        _verdict_row(exercise, claim, sheet.verdicts.get(claim.id, {}))
+        for claim in _claims_frame().itertuples()
+    ]
     widget = widgets.VBox(rows)
     widget.add_class("ml-verdicts")
     return widget
 
 
-def _verdict_row(exercise: str, claim: Any, saved: dict, dossier: Any) -> widgets.VBox:
+def _verdict_row(exercise: str, claim: Any, saved: dict) -> widgets.VBox:
     names = [(VERDICT_NAMES[v], v) for v in VERDICTS]
     pick = widgets.ToggleButtons(options=names, value=saved.get("verdict"))
     pick.add_class("ml-verdict")
@@ -483,7 +678,7 @@ def _verdict_row(exercise: str, claim: Any, saved: dict, dossier: Any) -> widget
     show = widgets.Button(description="Show the kit's reading", icon="eye")
     show.add_class("ml-reveal")
 
-    def save(_: Any = None) -> None:
+    def save() -> None:
         try:
             notice = _save(exercise, lambda s: s.set_verdict(claim.id, pick.value, reason.value))
         except MedialitError as exc:
@@ -495,25 +690,26 @@ def _verdict_row(exercise: str, claim: Any, saved: dict, dossier: Any) -> widget
         if pick.value is None:
             kit.value = _status("Choose your verdict first, then compare.", "warn")
             return
-        result = dossier.check_verdict(claim.id, pick.value)
-        kit.value = f'<div class="ml-box">{_para(result.message)}</div>'
+        kit.value = f'<div class="ml-box">{_para(_kit_reading(claim.id, pick.value))}</div>'
 
-    pick.observe(lambda c: save(), names="value")
-    reason.observe(lambda c: save() if pick.value else None, names="value")
+    pick.observe(lambda _: save(), names="value")
+    reason.observe(lambda _: save() if pick.value else None, names="value")
     show.on_click(on_show)
     head = widgets.HTML(
         _STYLE
-        + f"<h4>{_esc(claim.id)}: {_esc(claim.claim)}</h4>"
-        + f'<div class="ml-quote"><span class="ml-id">{_esc(claim.unit)}</span>'
-        + f"{_esc(load_article('seed').unit(claim.unit).text)}</div>"
+        + f"<h4>{_esc(claim.id)} <span class='ml-id'>{_esc(claim.unit)}</span> "
+        + f"“{_esc(claim.claim)}”</h4>"
     )
     return widgets.VBox([head, pick, reason, status, show, kit])
 
 
 # -- lesson 05 and 06: rewrites ----------------------------------------------------------
 def show_rewrite(rewrite_id: str, *, after: str) -> widgets.VBox:
-    """The kit's own rewrite, revealed once the student saved their own (``after`` key)."""
-    rewrites = _module("rewrites")
+    """The kit's own rewrite, revealed once the student saved their own (``after`` key).
+
+    ``rewrite_id`` names an entry of ``data/lessons/questions.json`` (title, text, model).
+    """
+    rewrite = _item(rewrite_id)
     exercise, name = _split_key(after, None)
     button = widgets.Button(description="Show the kit's rewrite", icon="eye")
     button.add_class("ml-reveal")
@@ -521,12 +717,11 @@ def show_rewrite(rewrite_id: str, *, after: str) -> widgets.VBox:
 
     def on_click(_: Any) -> None:
         if len(_saved_response(exercise, name).strip()) < MIN_ANSWER_CHARS:
-            out.value = _status("Write your own rewrite above first — then compare.", "warn")
+            out.value = _status("Write your own version above first — then compare.", "warn")
             return
-        rewrite = rewrites.get_rewrite(rewrite_id)
         out.value = (
-            f'<div class="ml-box"><b>{_esc(rewrite.title)}</b>'
-            f"<p>{_esc(rewrite.text)}</p>{_para(rewrite.note)}</div>"
+            f'<div class="ml-box"><b>{_esc(rewrite["title"])}</b>'
+            f"<blockquote>{_esc(rewrite['text'])}</blockquote>{_para(rewrite['model'])}</div>"
         )
 
     button.on_click(on_click)
