@@ -149,7 +149,7 @@ def test_rationales_say_why_each_accepted_alternative_is_defensible_too():
         ("P5.S1", "devices", ("hedge",), set()),
         ("P8.S1", "evidence", ("example",), set()),
         ("P9.S1", "evidence", ("example",), set()),
-        ("P11.S1", "role", ("concession",), {"claim"}),
+        ("P11.S1", "role", ("thesis",), {"claim", "concession"}),
         ("P12.S2", "statement", ("policy",), set()),
         ("P12.S2", "role", ("thesis",), {"claim"}),
     ],
