@@ -1,0 +1,554 @@
+"""The dossier: the dated record of events the article refers to, and its checkable claims.
+
+Two plain files in ``data/`` (see ``data/README.md``):
+
+- ``dossier.csv``: one row per event, with what the record shows and the published reports
+  that state it (``id,date,date_precision,event,place,what_the_record_shows,sources,
+  secondary,status``). Dates are ``YYYY-MM-DD`` (precision ``day``) or ``YYYY-MM``
+  (precision ``month``), because some reports give only a month.
+- ``claims.csv``: each checkable claim of the article, quoted verbatim from its unit, with
+  the dossier rows that bear on it and the kit's reading (``id,unit,claim,dossier,
+  kit_verdict,settled,explanation,how_to_check_further``).
+
+Lesson 04 shows the record (``timeline()``, ``claims_beside_record()``) before the student
+gives verdicts, and reveals the kit's reading only afterwards (``check_verdict()``).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from medialit import paths
+from medialit.answers import VERDICTS
+from medialit.article import Article, load_article
+from medialit.errors import MedialitError
+
+DOSSIER_COLUMNS = (
+    "id",
+    "date",
+    "date_precision",
+    "event",
+    "place",
+    "what_the_record_shows",
+    "sources",
+    "secondary",
+    "status",
+)
+CLAIM_COLUMNS = (
+    "id",
+    "unit",
+    "claim",
+    "dossier",
+    "kit_verdict",
+    "settled",
+    "explanation",
+    "how_to_check_further",
+)
+#: ``reported``: a cited source states it. ``to_investigate``: the kit could not confirm it.
+STATUSES = ("reported", "to_investigate")
+PRECISIONS = {"day": "%Y-%m-%d", "month": "%Y-%m"}
+#: The article's first sentence quotes tweets of this day (dossier row ``xi_tweet``).
+ARTICLE_DATE = date(2019, 1, 31)
+VERDICT_WORDS = {
+    "supported": "supported",
+    "partly_supported": "partly supported",
+    "not_supported": "not supported",
+    "cant_tell": "can't tell from here",
+}
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+#: Okabe & Ito (2008) colours and distinct marker shapes: colour is never the only cue.
+_LANES = {
+    "Russia": ("#D55E00", "s"),
+    "North Korea": ("#0072B2", "o"),
+    "China": ("#009E73", "D"),
+    "Other": ("#CC79A7", "^"),
+}
+_ARTICLE_COLOUR = "#E69F00"
+
+
+class DossierError(MedialitError):
+    """``dossier.csv``, ``claims.csv`` or a question about them is not valid."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated event of the record, with the reports that state it."""
+
+    id: str
+    date: date
+    date_precision: str
+    event: str
+    place: str
+    what_the_record_shows: str
+    sources: tuple[str, ...]
+    secondary: str
+    status: str
+
+    @property
+    def when(self) -> str:
+        """The date in words, no more precise than the sources: "16 Jul 2018" or "Jul 2017"."""
+        if self.date_precision == "month":
+            return self.date.strftime("%b %Y")
+        return f"{self.date.day} {self.date.strftime('%b %Y')}"
+
+    @property
+    def citation(self) -> str:
+        """The reports, as one line, with the note on second-hand reporting if there is one."""
+        text = "; ".join(self.sources)
+        return f"{text}. {self.secondary}" if self.secondary else text
+
+    @property
+    def relationship(self) -> str:
+        """Which of the article's three relationships the event belongs to."""
+        text = f"{self.event} {self.what_the_record_shows}"
+        if "Putin" in text or "Russia" in text:
+            return "Russia"
+        if "Kim" in text or "North Korea" in text:
+            return "North Korea"
+        if "Xi" in text or "China" in text:
+            return "China"
+        return "Other"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checkable claim of the article, and the kit's reading of it."""
+
+    id: str
+    unit: str
+    claim: str
+    dossier: tuple[str, ...]
+    kit_verdict: str
+    settled: bool
+    explanation: str
+    how_to_check_further: str
+
+
+# -- reading and checking the files --------------------------------------------------------
+def _read(path: Path, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) pairs of a UTF-8 CSV file with exactly these columns."""
+    if not path.is_file():
+        raise DossierError(
+            f"{path}: file not found. Reinstall medialit or restore the file from the kit."
+        )
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            if list(header) != list(columns):
+                raise DossierError(
+                    f"{path}: the first line must name the columns {','.join(columns)}; "
+                    f"found {','.join(header) or 'nothing'}."
+                )
+            rows = []
+            for row in reader:
+                if None in row or any(v is None for v in row.values()):
+                    raise DossierError(
+                        f"{path}, line {reader.line_num}: expected {len(columns)} fields; "
+                        "check the commas and quotes on that line."
+                    )
+                rows.append((reader.line_num, {k: v.strip() for k, v in row.items()}))
+    except UnicodeDecodeError as exc:
+        raise DossierError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8.") from exc
+    if not rows:
+        raise DossierError(f"{path}: the file has a header but no rows.")
+    return rows
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(";") if part.strip())
+
+
+def _check_id(where: str, value: str, seen: set[str]) -> None:
+    if not _ID.match(value):
+        raise DossierError(
+            f"{where}: {value!r} is not a usable id; use letters, digits and '_', "
+            "starting with a letter."
+        )
+    if value in seen:
+        raise DossierError(f"{where}: the id {value!r} is used twice; give each row its own id.")
+    seen.add(value)
+
+
+def _require(where: str, row: dict[str, str], names: Sequence[str]) -> None:
+    for name in names:
+        if not row[name]:
+            raise DossierError(f"{where}: the {name} column is empty; fill it in.")
+
+
+def _event(where: str, row: dict[str, str]) -> Event:
+    _require(where, row, ("date", "date_precision", "event", "what_the_record_shows", "status"))
+    precision = row["date_precision"]
+    if precision not in PRECISIONS:
+        raise DossierError(
+            f"{where}: date_precision {precision!r} is not one of {', '.join(PRECISIONS)}."
+        )
+    pattern = {"day": r"^\d{4}-\d{2}-\d{2}$", "month": r"^\d{4}-\d{2}$"}[precision]
+    try:
+        if not re.match(pattern, row["date"]):
+            raise ValueError(row["date"])
+        parsed = pd.to_datetime(row["date"], format=PRECISIONS[precision]).date()
+    except ValueError as exc:
+        example = "2018-07-16" if precision == "day" else "2017-07"
+        raise DossierError(
+            f"{where}: the date {row['date']!r} does not match its precision {precision!r}; "
+            f"write it like {example}."
+        ) from exc
+    if row["status"] not in STATUSES:
+        raise DossierError(
+            f"{where}: status {row['status']!r} is not one of {', '.join(STATUSES)}."
+        )
+    sources = _split(row["sources"])
+    if row["status"] == "reported" and not sources:
+        raise DossierError(
+            f"{where}: a 'reported' fact needs the outlet and date of the report in sources; "
+            "without one, mark the row 'to_investigate'."
+        )
+    return Event(
+        id=row["id"],
+        date=parsed,
+        date_precision=precision,
+        event=row["event"],
+        place=row["place"],
+        what_the_record_shows=row["what_the_record_shows"],
+        sources=sources,
+        secondary=row["secondary"],
+        status=row["status"],
+    )
+
+
+def read_dossier(path: str | Path) -> tuple[Event, ...]:
+    """Read and check a dossier file; errors name the file, the line and the problem."""
+    path = Path(path)
+    events, seen = [], set()
+    for line, row in _read(path, DOSSIER_COLUMNS):
+        where = f"{path}, line {line}"
+        _check_id(where, row["id"], seen)
+        events.append(_event(where, row))
+    return tuple(sorted(events, key=lambda e: e.date))
+
+
+def read_claims(
+    path: str | Path, events: Sequence[Event], article: Article | None = None
+) -> tuple[Claim, ...]:
+    """Read and check a claims file against the dossier's events and the article's units."""
+    path = Path(path)
+    article = article or load_article("seed")
+    known = {e.id for e in events}
+    claims, seen = [], set()
+    for line, row in _read(path, CLAIM_COLUMNS):
+        where = f"{path}, line {line}"
+        _check_id(where, row["id"], seen)
+        _require(where, row, ("unit", "claim", "kit_verdict", "settled", "explanation"))
+        _require(where, row, ("how_to_check_further",))
+        try:
+            text = article.unit(row["unit"]).text
+        except MedialitError as exc:
+            raise DossierError(f"{where}: {exc}") from exc
+        if row["claim"] not in text:
+            raise DossierError(
+                f"{where}: the claim {row['claim']!r} is not word for word in {row['unit']}; "
+                "copy it exactly from the article, with its quotation marks and apostrophes."
+            )
+        rows = _split(row["dossier"])
+        unknown = [r for r in rows if r not in known]
+        if unknown:
+            raise DossierError(
+                f"{where}: dossier row(s) {', '.join(unknown)} do not exist. "
+                f"Known rows: {', '.join(sorted(known))}."
+            )
+        if row["kit_verdict"] not in VERDICTS:
+            raise DossierError(
+                f"{where}: {row['kit_verdict']!r} is not a verdict. "
+                f"Valid verdicts: {', '.join(VERDICTS)}."
+            )
+        if row["settled"] not in ("yes", "no"):
+            raise DossierError(f"{where}: settled must be yes or no, not {row['settled']!r}.")
+        settled = row["settled"] == "yes"
+        if not settled and row["kit_verdict"] != "cant_tell":
+            raise DossierError(
+                f"{where}: a claim the record does not settle must have the verdict "
+                "cant_tell (for the student to investigate)."
+            )
+        if settled and (not rows or row["kit_verdict"] == "cant_tell"):
+            raise DossierError(
+                f"{where}: a settled claim needs the dossier rows that settle it and a verdict "
+                "other than cant_tell; otherwise write settled=no."
+            )
+        uncited = [r for r in rows if r not in row["explanation"]]
+        if uncited:
+            raise DossierError(
+                f"{where}: the explanation should cite the dossier row(s) it relies on "
+                f"by id; add {', '.join(uncited)} in brackets."
+            )
+        claims.append(
+            Claim(
+                id=row["id"],
+                unit=row["unit"],
+                claim=row["claim"],
+                dossier=rows,
+                kit_verdict=row["kit_verdict"],
+                settled=settled,
+                explanation=row["explanation"],
+                how_to_check_further=row["how_to_check_further"],
+            )
+        )
+    return tuple(claims)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _cached_dossier(path: Path, stamp: tuple[int, int]) -> tuple[Event, ...]:
+    return read_dossier(path)
+
+
+@cache
+def _cached_claims(path: Path, stamp: tuple[int, int], dossier: Path) -> tuple[Claim, ...]:
+    return read_claims(path, load_dossier(dossier))
+
+
+def load_dossier(path: str | Path | None = None) -> tuple[Event, ...]:
+    """The kit's dossier (``data/dossier.csv``) or another file, checked, oldest event first."""
+    path = Path(path) if path is not None else paths.data_file("dossier.csv")
+    return _cached_dossier(path, _stamp(path))
+
+
+def load_claims(
+    path: str | Path | None = None, dossier: str | Path | None = None
+) -> tuple[Claim, ...]:
+    """The article's checkable claims (``data/claims.csv``), checked against the dossier."""
+    path = Path(path) if path is not None else paths.data_file("claims.csv")
+    dossier = Path(dossier) if dossier is not None else paths.data_file("dossier.csv")
+    return _cached_claims(path, _stamp(path), dossier)
+
+
+def event(event_id: str) -> Event:
+    """One dossier event by id; a clear error lists the ids if there is none."""
+    events = load_dossier()
+    for e in events:
+        if e.id == event_id:
+            return e
+    raise DossierError(
+        f"There is no dossier row {event_id!r}. Rows: {', '.join(e.id for e in events)}."
+    )
+
+
+def claim(claim_id: str) -> Claim:
+    """One claim by id (``"C3"``); a clear error lists the ids if there is none."""
+    claims = load_claims()
+    for c in claims:
+        if c.id == claim_id:
+            return c
+    raise DossierError(
+        f"There is no claim {claim_id!r}. Claims: {', '.join(c.id for c in claims)}."
+    )
+
+
+# -- tables ----------------------------------------------------------------------------------
+def dossier_frame() -> pd.DataFrame:
+    """The dossier as a table: when, event, place, what the record shows, sources."""
+    return pd.DataFrame(
+        [
+            {
+                "id": e.id,
+                "when": e.when,
+                "event": e.event,
+                "place": e.place,
+                "what_the_record_shows": e.what_the_record_shows,
+                "sources": e.citation,
+                "status": e.status,
+            }
+            for e in load_dossier()
+        ]
+    )
+
+
+def claims_beside_record() -> pd.DataFrame:
+    """Each claim beside the record that bears on it, with citations.
+
+    The kit's verdict and explanation are left out on purpose: lesson 04 shows this table
+    before the student decides, and ``check_verdict`` reveals the kit's reading afterwards.
+    """
+    rows = []
+    for c in load_claims():
+        events = [event(r) for r in c.dossier]
+        rows.append(
+            {
+                "id": c.id,
+                "unit": c.unit,
+                "claim": c.claim,
+                "dossier": "; ".join(c.dossier),
+                "record": "\n".join(f"{e.when}: {e.what_the_record_shows}" for e in events)
+                or "Nothing in the kit's record bears on this directly: a claim to investigate.",
+                "citations": "\n".join(f"{e.id}: {e.citation}" for e in events),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# -- the self-check --------------------------------------------------------------------------
+def check_verdict(claim_id: str, verdict: str) -> str:
+    """A teaching message on the student's verdict, revealing the kit's reading of the claim.
+
+    For a claim the record settles, it says whether the verdict matches and why; for one it
+    does not, it says that the record here cannot settle it and how to investigate.
+    """
+    if verdict not in VERDICTS:
+        raise DossierError(
+            f"{verdict!r} is not a verdict. Choose one of: {', '.join(VERDICTS)} "
+            "(supported, partly supported, not supported, can't tell from here)."
+        )
+    c = claim(claim_id)
+    yours, kits = VERDICT_WORDS[verdict], VERDICT_WORDS[c.kit_verdict]
+    sources = "; ".join(f"{e.citation}" for e in (event(r) for r in c.dossier))
+    further = f"How to check further: {c.how_to_check_further}"
+    if not c.settled:
+        if verdict == "cant_tell":
+            opening = (
+                f"You said {yours!r}, and that is the honest answer here: the record in this "
+                "kit cannot settle this claim."
+            )
+        else:
+            opening = (
+                f"You said {yours!r}, but the record in this kit cannot settle this claim, so "
+                "the kit's reading is 'can't tell from here'. What would you need to see to "
+                "be sure?"
+            )
+        return f"{opening} {c.explanation} This one is for you to investigate. {further}"
+    if verdict == c.kit_verdict:
+        opening = f"You said {yours!r}, and so does the kit."
+    else:
+        opening = f"You said {yours!r}; the kit's reading is {kits!r}."
+    cited = f" Sources: {sources}." if sources else ""
+    return f"{opening} {c.explanation}{cited} {further}"
+
+
+# -- the timeline ------------------------------------------------------------------------------
+def _wrap(text: str, width: int = 24) -> str:
+    return "\n".join(textwrap.wrap(text.replace("$", r"\$"), width))
+
+
+def _new_figure() -> Figure:
+    try:  # the kit's chart class shows itself in a notebook with its alt text
+        from medialit.charts import ChartFigure
+
+        return ChartFigure(figsize=(11, 5.6), layout="constrained")
+    except ImportError:  # pragma: no cover - charts is part of the kit
+        return Figure(figsize=(11, 5.6), layout="constrained")
+
+
+def timeline(ax: Axes | None = None) -> Figure:
+    """The dossier's events on a date axis, one row per relationship, with the article's date.
+
+    Colours are Okabe-Ito (colour-blind safe), and each row also has its own marker shape;
+    an event known only to the month has a hollow marker. Renders headless (Agg).
+    """
+    events = load_dossier()
+    fig = _new_figure() if ax is None else ax.figure
+    ax = ax if ax is not None else fig.subplots()
+    lanes = [name for name in _LANES if any(e.relationship == name for e in events)]
+    level = {name: len(lanes) - i for i, name in enumerate(lanes)}
+    when = {
+        e.id: pd.Timestamp(e.date) + pd.Timedelta(days=14 * (e.date_precision == "month"))
+        for e in events
+    }
+    for name in lanes:
+        y = level[name]
+        colour, marker = _LANES[name]
+        ax.axhline(y, color="#BBBBBB", linewidth=0.8, zorder=0)
+        lane_events = [e for e in events if e.relationship == name]
+        for i, e in enumerate(lane_events):
+            filled = e.date_precision == "day"
+            ax.plot(
+                [when[e.id]],
+                [y],
+                marker=marker,
+                markersize=10,
+                linestyle="none",
+                markerfacecolor=colour if filled else "white",
+                markeredgecolor=colour,
+                markeredgewidth=2,
+                zorder=3,
+            )
+            # Labels alternate above and below a row's line (the top row: always above);
+            # labels close to the article's date sit to the left of its dashed line.
+            above = y == len(lanes) or i % 2 == 0
+            near = abs((when[e.id] - pd.Timestamp(ARTICLE_DATE)).days) <= 45
+            dx = -10 if near and e.date == ARTICLE_DATE else 0
+            dy = 0 if dx else (14 if above else -14)
+            ax.annotate(
+                f"{e.when}\n{_wrap(e.event)}",
+                (when[e.id], y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha="right" if near else "center",
+                va="center" if dx else ("bottom" if above else "top"),
+                fontsize=8.5,
+            )
+    article_day = pd.Timestamp(ARTICLE_DATE)
+    ax.axvline(article_day, color=_ARTICLE_COLOUR, linestyle="--", linewidth=2, zorder=1)
+    ax.annotate(
+        "the article's tweets\n(31 Jan 2019)",
+        (article_day, len(lanes) + 0.75),
+        xytext=(-6, 0),
+        textcoords="offset points",
+        ha="right",
+        va="center",
+        fontsize=9,
+        color="#8A5A00",
+        fontweight="bold",
+    )
+    ax.set_yticks([level[n] for n in lanes], lanes)
+    ax.set_ylim(0.3, len(lanes) + 1.0)
+    first, last = min(when.values()), max(max(when.values()), article_day)
+    ax.set_xlim(first - pd.Timedelta(days=75), last + pd.Timedelta(days=75))
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.set_xlabel("When it happened (hollow marker: the reports give only the month)")
+    ax.set_ylabel("Which relationship")
+    ax.set_title("What the record shows, in date order: the events the article refers to")
+    for side in ("right", "top"):
+        ax.spines[side].set_visible(False)
+    alt = timeline_alt_text()
+    fig.alt_text = alt  # type: ignore[attr-defined]
+    if hasattr(fig, "set_alt_text"):  # pragma: no cover - newer matplotlib
+        fig.set_alt_text(alt)
+    return fig
+
+
+def timeline_alt_text() -> str:
+    """A plain-words description of the timeline, for screen readers and for reading."""
+    events = load_dossier()
+    first, last = events[0], events[-1]
+    parts = [
+        f"A timeline of {len(events)} events from {first.when} to {last.when}, "
+        "in rows for the article's relationships."
+    ]
+    for name in _LANES:
+        lane = [e for e in events if e.relationship == name]
+        if lane:
+            items = "; ".join(f"{e.when}, {e.event}" for e in lane)
+            parts.append(f"{name}: {items}.")
+    parts.append("A dashed line marks 31 Jan 2019, the day of the tweets the article quotes.")
+    return " ".join(parts)
