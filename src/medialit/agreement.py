@@ -384,11 +384,10 @@ def agreement_with_reference(sheet, reference, layer: str) -> ReferenceAgreement
         )
         if untagged:
             reading += f" {untagged} sentence(s) not tagged yet are not counted."
-        if extra:
-            reading += (
-                f" You gave an evidence type to {extra} sentence(s) where the expert "
-                "sees no evidence."
-            )
+    if extra:
+        reading += (
+            f" You gave an evidence type to {extra} sentence(s) where the expert sees no evidence."
+        )
     return ReferenceAgreement(
         layer, len(entries), choices, right, untagged, extra, share, reading, tuple(mistakes)
     )
