@@ -1,0 +1,210 @@
+"""Instructor commands: ``course init``, ``course demo``, ``grade``, ``feedback``, ``export``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from medialit import course as c
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    made = c.init_course(
+        args.dir,
+        db_url=args.db,
+        source=args.source,
+        assignments=args.assignment or None,
+        timeout=args.timeout,
+    )
+    print(f"Course ready in {made.root}")
+    print(f"  gradebook: {made.db_url}")
+    print(f"  assignments: {', '.join(made.assignments())} (student copies in release/)")
+    print(
+        "Next: collect submissions into submitted/<student>/<assignment>/, then "
+        f"'medialit grade {args.dir} <assignment>'."
+    )
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    report = c.grade(
+        args.dir,
+        args.assignment,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        budget=args.budget,
+        students=args.student or None,
+    )
+    if args.format == "table":
+        c.print_grade_report(report)
+    else:
+        from medialit.cli import emit
+
+        emit(report.to_frame(), args.format)
+    print(
+        f"(also saved as {c.REPORTS}/grades-{args.assignment}.csv in the course folder)",
+        file=sys.stderr,
+    )
+    return 0 if all(r.status == "graded" for r in report.results) else 1
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    files = c.feedback(args.dir, args.assignment)
+    print(
+        f"{len(files)} feedback files in {c.open_course(args.dir).root / 'feedback'} "
+        "(no hidden test or answer key in any). Return them with "
+        f"'nbgrader release_feedback {args.assignment}' or hand them out."
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    both = not args.per_question and not args.lms
+    written = c.export(
+        args.dir,
+        out=args.out,
+        per_question_csv=args.per_question or both,
+        lms=args.lms or ("canvas" if both else None),
+    )
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    summary = c.demo(
+        args.dir,
+        students=args.students,
+        assignment=args.assignment,
+        jobs=args.jobs,
+        seed=args.seed,
+        timeout=args.timeout,
+    )
+    print()
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the instructor commands to the ``medialit`` parser."""
+    p = sub.add_parser(
+        "course",
+        help="set up an nbgrader course, or try the whole workflow",
+        description="Set up an nbgrader course folder, or run a demo of the "
+        "whole grading workflow on a synthetic class.",
+    )
+    course_sub = p.add_subparsers(dest="course_command", metavar="ACTION", required=True)
+
+    q = course_sub.add_parser(
+        "init",
+        help="make a ready nbgrader course folder",
+        description="Make a ready nbgrader course folder: the kit's assignments as sources, "
+        "their student release generated, and a config with the grading protections on "
+        "(warnings ignored, deleted test cells restored, cell timeouts, output limits, "
+        "feedback without hidden tests). The gradebook is SQLite unless --db is given.",
+    )
+    q.add_argument("dir", help="a new folder for the course")
+    q.add_argument(
+        "--db",
+        help="an SQLAlchemy URL for the gradebook, e.g. "
+        "postgresql://user@host/course (default: sqlite in the folder)",
+    )
+    q.add_argument(
+        "--assignment",
+        action="append",
+        metavar="NAME",
+        help="only this assignment (repeat for more; default: all)",
+    )
+    q.add_argument(
+        "--source", help="a folder of nbgrader source assignments (default: the kit's own)"
+    )
+    q.add_argument(
+        "--timeout",
+        type=_positive,
+        default=c.DEFAULT_CELL_TIMEOUT,
+        help="seconds a cell may run when grading (default: %(default)s)",
+    )
+    q.set_defaults(func=cmd_init)
+
+    q = course_sub.add_parser(
+        "demo",
+        help="the whole workflow on a synthetic class",
+        description="Set up a course, write synthetic submissions, grade them in parallel, "
+        "generate feedback, export the grades and draw the grade distribution: the fastest "
+        "way to see the whole workflow.",
+    )
+    q.add_argument("dir", help="a new folder for the demo course")
+    q.add_argument("--students", type=_positive, default=30, help="class size (default: 30)")
+    q.add_argument("--assignment", help="which assignment (default: the first)")
+    q.add_argument("--jobs", type=_positive, default=2, help="grading processes (default: 2)")
+    q.add_argument("--seed", type=int, default=0, help="random seed of the synthetic class")
+    q.add_argument(
+        "--timeout",
+        type=_positive,
+        default=c.DEFAULT_CELL_TIMEOUT,
+        help="seconds a cell may run (default: %(default)s)",
+    )
+    q.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser(
+        "grade",
+        help="autograde every submission of an assignment in parallel",
+        description="Autograde every submission in submitted/<student>/ASSIGNMENT/ with "
+        "nbgrader, in parallel worker processes. Each submission is checked first (renamed "
+        "or unreadable notebook, deleted, duplicated or edited cells, corrupt answers file); "
+        "each cell has a timeout and each notebook a wall budget; one broken submission "
+        "never stops the batch. Ends with a score table and the problems per student. "
+        "Exit status 1 if any submission could not be graded.",
+    )
+    p.add_argument("dir", help="the course folder")
+    p.add_argument("assignment", help="the assignment name, e.g. a1_claims")
+    p.add_argument("--jobs", type=_positive, default=2, help="worker processes (default: 2)")
+    p.add_argument(
+        "--timeout",
+        type=_positive,
+        default=None,
+        help="seconds a cell may run (default: the course config's)",
+    )
+    p.add_argument(
+        "--budget",
+        type=float,
+        default=c.DEFAULT_BUDGET,
+        help="seconds a whole submission may take before it is stopped (default: %(default)s)",
+    )
+    p.add_argument(
+        "--student", action="append", metavar="ID", help="grade only this student (repeat for more)"
+    )
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser(
+        "feedback",
+        help="feedback for students, with no hidden test or answer key",
+        description="Generate each student's HTML feedback (nbgrader generate_feedback) with "
+        "hidden tests and their tracebacks removed, then check every file for answer-key "
+        "strings; a file that would leak one is deleted and the command fails.",
+    )
+    p.add_argument("dir", help="the course folder")
+    p.add_argument("assignment", help="the assignment name")
+    p.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser(
+        "export",
+        help="per-question grades and an LMS gradebook CSV",
+        description="Write reports/grades-per-question.csv (student, assignment, notebook, "
+        "question, score, max, graded_by auto|manual, needs_grading) and "
+        "reports/gradebook-<lms>.csv (totals per assignment, laid out for a Canvas or "
+        "Moodle gradebook import). With no option, both (Canvas).",
+    )
+    p.add_argument("dir", help="the course folder")
+    p.add_argument("--per-question", action="store_true", help="write the long per-question CSV")
+    p.add_argument("--lms", choices=("canvas", "moodle"), help="write an LMS gradebook CSV")
+    p.add_argument("--out", help="folder for the CSV files (default: <dir>/reports)")
+    p.set_defaults(func=cmd_export)
