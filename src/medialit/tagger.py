@@ -497,7 +497,7 @@ class Tagger(widgets.VBox):
         self.prev_button = _button("◀ Previous", "medialit-prev", "the sentence before")
         self.next_button = _button("Next ▶", "medialit-next", "the sentence after")
         self.next_untagged_button = _button(
-            "Next untagged ⏭", "medialit-next-untagged", "jump to the next sentence not tagged yet"
+            "Next untagged »", "medialit-next-untagged", "jump to the next sentence not tagged yet"
         )
         self.undo_button = _button("↶ Undo", "medialit-undo", "undo your last change")
         self.check_button = _button(
