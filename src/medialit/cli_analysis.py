@@ -38,6 +38,7 @@ def cmd_class_report(args: argparse.Namespace) -> int:
         fmt=args.format,
         reference_path=args.reference,
         top=args.top,
+        draw_charts=not args.no_charts,
     )
     answers = report.answers
     print(f"Wrote the class report to {report.path}")
@@ -116,6 +117,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("html", "md"), default="html", help="report format")
     p.add_argument("--reference", help="a reference CSV to compare with instead of the kit's")
     p.add_argument("--top", type=int, default=5, help="how many disputed sentences to list")
+    p.add_argument("--no-charts", action="store_true", help="write the figures only, no charts")
     p.set_defaults(func=cmd_class_report)
 
     p = subparsers.add_parser(

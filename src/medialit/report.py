@@ -127,12 +127,14 @@ def class_report(
     reference=None,
     reference_path: str | Path | None = None,
     top: int = 5,
+    draw_charts: bool = True,
 ) -> ClassReport:
     """Write a class report for the answers under ``folder`` into ``out``; return what went where.
 
     ``out`` defaults to ``class-report`` in the current folder. The reference defaults to the
     kit's (``reference_path`` for an instructor's own copy); if it cannot be loaded the report
-    is written without the comparison with the expert, and says so.
+    is written without the comparison with the expert, and says so. ``draw_charts=False``
+    leaves the charts out (the figures alone are quick even for a large class).
     """
     if fmt not in FORMATS:
         raise MedialitError(f"The report format {fmt!r} is unknown; use html or md.")
@@ -311,6 +313,9 @@ def class_report(
         )
 
     blocks.append(("h2", "Charts"))
+    if not draw_charts:
+        blocks.append(("p", "Charts were not drawn this time (--no-charts)."))
+        return _write(out, fmt, blocks, title, written, summary, answers, notes)
     chart_specs = [
         ("label-counts", charts.label_counts(answers), "How often the class used each label."),
         (
