@@ -1,0 +1,237 @@
+"""Course mode: close the expert checks for graded items until feedback is released.
+
+The kit is open by default: the reference annotation and ``solutions/`` are public, like a
+textbook's answer key. In a course, the instructor closes the checks that would hand a student
+the answer to a graded item before grading. The setting lives in a small JSON file::
+
+    {"format": "medialit-course", "version": 1, "locked": ["a1_claims", "a2_evidence"]}
+
+Where a kernel looks for it, first match wins:
+
+1. the file named by ``$MEDIALIT_COURSE_CONFIG`` (on a JupyterHub: a file every student can
+   read and only the instructor can write, set in the spawner's environment);
+2. ``medialit_course.json`` in the current folder or any folder above it (a course directory
+   on a laptop; the autograder runs inside the course directory, so it sees the same file).
+
+Without a file, everything is open. A file that cannot be read closes every check (the safe
+side) and says so. The instructor switches checks back on with one command::
+
+    python -m medialit.course_mode open a1_claims      # after releasing a1's feedback
+    python -m medialit.course_mode status
+
+This is a courtesy against spoilers, not security: the reference ships with the package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from medialit.errors import MedialitError
+
+CONFIG_NAME = "medialit_course.json"
+ENV_VAR = "MEDIALIT_COURSE_CONFIG"
+FORMAT = "medialit-course"
+VERSION = 1
+LOCKED_MESSAGE = (
+    "This check opens after your instructor releases feedback for {assignment}: "
+    "it would show the answer to a graded question."
+)
+
+
+@dataclass(frozen=True)
+class CourseConfig:
+    """The course settings a kernel found (``path`` None: no course, everything open)."""
+
+    path: Path | None
+    locked: frozenset[str]
+    problem: str | None = None  # set when the file exists but cannot be read
+
+    @property
+    def active(self) -> bool:
+        return self.path is not None
+
+
+def find_config(start: str | Path | None = None) -> Path | None:
+    """The course settings file that applies here, or None."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env)
+    folder = Path(start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        path = candidate / CONFIG_NAME
+        if path.is_file():
+            return path
+    return None
+
+
+def _all_assignments() -> frozenset[str]:
+    from medialit.grading import ASSIGNMENTS
+
+    return frozenset(ASSIGNMENTS)
+
+
+def read_config(path: Path) -> frozenset[str]:
+    """The locked assignments in a settings file; MedialitError if it is not valid."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise MedialitError(f"{path}: the course settings file does not exist.") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise MedialitError(f"{path}: the course settings file cannot be read ({exc}).") from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise MedialitError(
+            f'{path}: not a medialit course settings file (no "format": "{FORMAT}").'
+        )
+    locked = data.get("locked", [])
+    if not isinstance(locked, list) or not all(isinstance(x, str) for x in locked):
+        raise MedialitError(f'{path}: "locked" must be a list of assignment names.')
+    unknown = sorted(set(locked) - _all_assignments())
+    if unknown:
+        raise MedialitError(
+            f"{path}: unknown assignment(s) {', '.join(unknown)}; "
+            f"the kit's assignments are {', '.join(sorted(_all_assignments()))}."
+        )
+    return frozenset(locked)
+
+
+def current(start: str | Path | None = None) -> CourseConfig:
+    """The settings in force for a kernel running in ``start`` (default: the current folder)."""
+    path = find_config(start)
+    if path is None:
+        return CourseConfig(None, frozenset())
+    try:
+        return CourseConfig(path, read_config(path))
+    except MedialitError as exc:
+        return CourseConfig(path, _all_assignments(), problem=str(exc))
+
+
+def locked_assignments() -> frozenset[str]:
+    return current().locked
+
+
+def locked_items() -> frozenset[str]:
+    """Ids of graded items whose self-check is closed (see ``medialit.grading.ITEMS``)."""
+    from medialit.grading import ITEMS
+
+    locked = locked_assignments()
+    return frozenset(item.id for item in ITEMS.values() if item.assignment in locked)
+
+
+def locked_checks() -> frozenset[tuple[str, str]]:
+    """Lesson checks that are closed, as pairs.
+
+    ``(unit id, layer)`` for tags (e.g. ``("P8.S1", "role")``), ``(claim id, "verdict")`` for
+    verdicts, and ``(response key, "response")`` for choices such as ``("genre", "response")``.
+    Empty when no course settings apply.
+    """
+    from medialit.grading import ITEMS
+
+    locked = locked_assignments()
+    pairs: set[tuple[str, str]] = set()
+    for item in ITEMS.values():
+        if item.assignment in locked:
+            pairs |= item.checks()
+    return frozenset(pairs)
+
+
+def is_locked(key: str, layer: str) -> bool:
+    """Is the lesson check for this unit (or claim, or response) and layer closed?"""
+    return (key, layer) in locked_checks()
+
+
+def write_config(path: str | Path, locked) -> Path:
+    """Write a settings file with these assignments locked (atomic)."""
+    from medialit.answers import write_atomic
+
+    path = Path(path)
+    if path.is_dir():
+        path = path / CONFIG_NAME
+    names = sorted(set(locked))
+    unknown = sorted(set(names) - _all_assignments())
+    if unknown:
+        raise MedialitError(
+            f"Unknown assignment(s) {', '.join(unknown)}; "
+            f"choose from {', '.join(sorted(_all_assignments()))}."
+        )
+    data = {"format": FORMAT, "version": VERSION, "locked": names}
+    write_atomic(path, json.dumps(data, indent=2) + "\n")
+    return path
+
+
+def _target(args: argparse.Namespace) -> Path:
+    if args.config:
+        return Path(args.config)
+    found = find_config()
+    if found is None:
+        raise MedialitError(
+            f"No course settings here: run 'python -m medialit.course_mode init' in the course "
+            f"folder first, or name the file with --config (or ${ENV_VAR})."
+        )
+    return found
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out one course-mode command; returns an exit code."""
+    everything = sorted(_all_assignments())
+    if args.action == "init":
+        folder = Path(args.config or ".")
+        path = folder / CONFIG_NAME if folder.is_dir() or not folder.suffix else folder
+        if path.exists():
+            raise MedialitError(f"{path} already exists; use 'lock' or 'open' to change it.")
+        write_config(path, everything)
+        print(f"Course mode on: checks for {', '.join(everything)} are closed ({path}).")
+        return 0
+    path = _target(args)
+    locked = set(read_config(path))
+    names = args.assignments or []
+    if args.action in ("open", "lock"):
+        if not names:
+            raise MedialitError(f"Name the assignment(s) to {args.action}, e.g. a1_claims.")
+        if names == ["all"]:
+            names = everything
+        locked = locked - set(names) if args.action == "open" else locked | set(names)
+        write_config(path, locked)
+    for name in everything:
+        state = "closed until feedback" if name in locked else "open"
+        print(f"{name}: checks {state}")
+    print(f"(settings: {path})")
+    return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of the course-mode command (also usable from another CLI)."""
+    parser.add_argument(
+        "action",
+        choices=("init", "status", "open", "lock"),
+        help="init: close all graded checks; open/lock: change assignments",
+    )
+    parser.add_argument("assignments", nargs="*", help="assignment names, or 'all'")
+    parser.add_argument(
+        "--config",
+        help=f"the settings file or course folder (default: "
+        f"${ENV_VAR}, else {CONFIG_NAME} here or above)",
+    )
+    parser.set_defaults(func=run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m medialit.course_mode",
+        description="Close or reopen the lessons' expert checks for graded assignments.",
+    )
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except MedialitError as exc:
+        print(f"medialit: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
