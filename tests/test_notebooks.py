@@ -138,3 +138,137 @@ def test_notebook_runs_clean_in_a_fresh_kernel(path: Path, tmp_path: Path):
             assert output["output_type"] != "error", f"{cell.source}: {output.get('evalue')}"
             assert not _has_warning(output), f"{cell.source}: {output}"
     assert not (NOTEBOOKS / "answers").exists() or path.name != "00_contents.ipynb"
+
+
+# -- the helpers the lessons call, driven headless -------------------------------------------
+@pytest.fixture
+def shown(monkeypatch, tmp_path):
+    """Run in an empty folder; collect what the helpers display instead of printing it."""
+    import medialit.lessons as lessons
+
+    monkeypatch.chdir(tmp_path)
+    lessons._OPEN.clear()
+    out: list = []
+    monkeypatch.setattr(lessons, "display", out.append)
+    return out
+
+
+def _html(objects: list) -> str:
+    return "\n".join(
+        getattr(o, "data", "") or getattr(o, "_repr_html_", lambda: "")() or "" for o in objects
+    )
+
+
+def test_question_saves_as_you_type_and_reveals_only_after_writing(shown):
+    """Is a written answer saved at once, and the model answer held back until written?"""
+    from medialit.answers import read_answers
+    from medialit.lessons import question
+
+    widget = question("00.reaction")
+    _, box, status, reveal = widget.children
+    button, out = reveal.children
+    button.click()
+    assert "Write your own answer first" in out.value
+    box.value = "It made me <b>angry</b> at first."
+    assert read_answers("answers/lesson00.json").responses["reaction"].startswith("It made")
+    assert "Saved in answers/lesson00.json" in status.value
+    button.click()
+    assert "A model answer" in out.value
+    assert "<b>angry</b>" not in out.value
+    again = question("00.reaction")
+    assert again.children[1].value == box.value
+
+
+def test_choice_saves_and_explains(shown):
+    """Does a choice save, and does Check explain the option picked?"""
+    from medialit.answers import read_answers
+    from medialit.lessons import choice
+
+    widget = choice("00.genre")
+    _, radio, _, check, feedback = widget.children
+    check.click()
+    assert "Pick one option first" in feedback.value
+    radio.value = "news report"
+    check.click()
+    assert "Not the best choice" in feedback.value
+    radio.value = "opinion piece"
+    check.click()
+    assert "defensible" in feedback.value
+    assert read_answers("answers/lesson00.json").responses["genre"] == "opinion piece"
+
+
+def test_tagger_and_questions_share_one_answers_file(shown):
+    """Do tags and written answers of one lesson both survive, whichever saves last?"""
+    from medialit.answers import read_answers
+    from medialit.lessons import question, tag
+
+    q = question("01.structure")
+    q.children[1].value = "It opens with an example and ends with its thesis."
+    tagger = tag("lesson01", layers=["role"])
+    tagger.model.choose("P1.S1", "role", "evidence")
+    q.children[1].value = "It opens with an example, concedes, then states its thesis."
+    tagger.model.choose("P2.S1", "role", "claim")
+    sheet = read_answers("answers/lesson01.json")
+    assert sheet.get_tags("P1.S1", "role") == ["evidence"]
+    assert sheet.get_tags("P2.S1", "role") == ["claim"]
+    assert sheet.responses["structure"].endswith("states its thesis.")
+
+
+def test_agreement_and_chart_from_saved_tags(shown):
+    """With saved tags, do the lesson 07 report and the charts show the expert's reasons?"""
+    from medialit.lessons import my_agreement, my_chart, tag
+
+    tagger = tag("lesson01", layers=["role"])
+    tagger.model.choose("P2.S1", "role", "thesis")  # the reference accepts only "claim"
+    tagger.model.choose("P8.S1", "role", "evidence")
+    my_agreement("lesson01", ["role"])
+    text = _html(shown)
+    assert "1 of your 2 role labels" in text
+    assert "P2.S1" in text and "claim" in text
+    shown.clear()
+    my_chart("map", "lesson01", layer="role")
+    assert len(shown) == 1 and hasattr(shown[0], "savefig")
+
+
+def test_helpers_say_what_to_do_without_answers_or_class(shown):
+    """Without saved tags or a class folder, do the helpers explain instead of failing?"""
+    from medialit.lessons import class_agreement, my_agreement
+
+    my_agreement("lesson02", ["statement"])
+    class_agreement("class")
+    text = _html(shown)
+    assert "no saved answers for lesson 02" in text
+    assert "No class folder was found" in text
+
+
+def test_verdicts_save_and_reveal_the_kit_reading_after_choosing(shown):
+    """Is a verdict saved with its reason, and the kit's reading shown only after choosing?"""
+    from medialit.answers import read_answers
+    from medialit.lessons import verdicts
+
+    widget = verdicts("lesson04")
+    first = widget.children[0]
+    _, pick, reason, status, show, kit = first.children
+    assert status.value == ""
+    show.click()
+    assert "Choose your verdict first" in kit.value
+    pick.value = "partly_supported"
+    reason.value = "USA Today, 31 Jan 2019 reports the tweets."
+    saved = read_answers("answers/lesson04.json").verdicts["C1"]
+    assert saved == {"verdict": "partly_supported", "reason": reason.value}
+    show.click()
+    assert "supported" in kit.value and "Choose" not in kit.value
+
+
+def test_show_article_escapes_and_keeps_every_unit(shown):
+    """Does the article view show every unit id and the exact (escaped) text?"""
+    import html
+
+    from medialit.article import load_article
+    from medialit.lessons import show_article
+
+    show_article()
+    text = _html(shown)
+    for unit in load_article().units:
+        assert unit.id in text
+        assert html.escape(unit.text, quote=True) in text

@@ -725,4 +725,6 @@ def show_rewrite(rewrite_id: str, *, after: str) -> widgets.VBox:
         )
 
     button.on_click(on_click)
-    return widgets.VBox([button, out])
+    widget = widgets.VBox([button, out])
+    widget.add_class("ml-rewrite")
+    return widget
