@@ -160,6 +160,9 @@ def test_device_credit_is_jaccard_over_accepted_labels():
     assert device_credit(entry, []) == 0.0
     assert device_credit(REF.entry("P4.S1", "devices"), []) == 1.0
     assert device_credit(REF.entry("P4.S1", "devices"), ["hedge"]) == 0.0
+    some_see_none = Entry("P1.S1", "devices", ("loaded_language",), ("loaded_language", "none"))
+    assert device_credit(some_see_none, []) == 1.0
+    assert device_credit(some_see_none, ["hedge"]) == 0.0
 
 
 def test_devices_message_names_missed_labels_with_cues():

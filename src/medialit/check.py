@@ -21,8 +21,8 @@ Devices score by per-label credit, a Jaccard overlap against the reference::
 
     credit = |chosen ∩ accepted| / (|chosen ∩ accepted| + |chosen − accepted| + |expert − chosen|)
 
-so every accepted label counts, an extra label or a missed expert label costs the same,
-and "none" against "none" scores 1.
+so every accepted label counts, an extra label or a missed expert label costs the same, and
+an empty answer scores 1 where the reference accepts "none" (or the expert chose nothing).
 """
 
 from __future__ import annotations
@@ -107,6 +107,8 @@ def is_accepted(entry: Any, labels: Sequence[str]) -> bool:
 
 def device_credit(entry: Any, labels: Sequence[str]) -> float:
     """Jaccard-style per-label credit for devices (see the module docstring)."""
+    if not labels and NONE in _accepted_set(entry):
+        return 1.0  # "no device" is itself an accepted reading
     accepted = _accepted_set(entry) - {NONE}
     chosen = set(labels)
     expert = set(entry.label)
@@ -230,7 +232,10 @@ def _devices_message(entry: Any, labels: tuple[str, ...], credit: float) -> str:
             "would carry it."
         )
     if not labels and expert:
-        parts.insert(0, "You marked no device here.")
+        if NONE in _accepted_set(entry):
+            parts.insert(0, "You marked no device here, which is also an accepted reading.")
+        else:
+            parts.insert(0, "You marked no device here.")
     if why:
         parts.append(why)
     others = sorted(accepted - set(expert) - chosen)
