@@ -105,6 +105,8 @@ def test_untagged_units_reveal_nothing():
         assert "claim" not in r.message and "evidence" not in r.message.replace("expert's", "")
     text = report.text() + report._repr_html_()
     assert RATIONALE_P1 not in text and "It argues a point" not in text
+    assert "Not tagged yet (tag them, then check again): P1.S1, P2.S1, P3.S1." in report.text()
+    assert report.untagged_units() == ["P1.S1", "P2.S1", "P3.S1"]
 
 
 def test_match_accepted_and_different_are_worded_to_teach():

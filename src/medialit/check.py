@@ -346,11 +346,27 @@ class CheckReport:
             lines.append(line + ".")
         return "\n".join(lines)
 
+    def untagged_units(self) -> list[str]:
+        """Units with at least one layer not tagged yet, in order."""
+        return list(dict.fromkeys(r.unit for r in self.results if r.status == "untagged"))
+
+    def _untagged_line(self) -> str:
+        units = self.untagged_units()
+        if not units:
+            return ""
+        return (
+            f"Not tagged yet (tag them, then check again): {', '.join(units)}. "
+            "The expert's reading of a sentence stays hidden until you have tagged it."
+        )
+
     def text(self) -> str:
-        """Plain-text report: summary, then one paragraph per unit and layer."""
+        """Plain-text report: summary, one paragraph per checked unit and layer, untagged."""
         out = [self.summary(), ""]
         for r in self.results:
-            out.append(f"{r.unit} · {r.layer} · {STATUS_TEXT[r.status]}: {r.message}")
+            if r.status != "untagged":
+                out.append(f"{r.unit} · {r.layer} · {STATUS_TEXT[r.status]}: {r.message}")
+        if self.untagged_units():
+            out += ["", self._untagged_line()]
         return "\n".join(out)
 
     def __str__(self) -> str:
@@ -360,6 +376,8 @@ class CheckReport:
         esc = html.escape
         rows = []
         for r in self.results:
+            if r.status == "untagged":
+                continue
             rows.append(
                 f'<tr class="medialit-check-{esc(r.status)}"><td>{esc(r.unit)}</td>'
                 f"<td>{esc(r.layer)}</td><td><b>{esc(STATUS_TEXT[r.status])}</b></td>"
@@ -371,7 +389,7 @@ class CheckReport:
             "<table><thead><tr><th>sentence</th><th>layer</th><th>result</th>"
             "<th>what the expert thinks</th></tr></thead><tbody>"
             + "".join(rows)
-            + "</tbody></table></div>"
+            + f"</tbody></table><p>{esc(self._untagged_line())}</p></div>"
         )
 
 
