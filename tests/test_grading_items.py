@@ -1,0 +1,283 @@
+"""The graded items: keys agree with the reference, and the self-check is the autograder."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from medialit import course_mode, grading
+from medialit.answers import open_answers
+from medialit.grading import ITEMS, check_item, public_key, score_item
+
+SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
+EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
+AUTO = [it.id for it in ITEMS.values() if it.kind != "manual"]
+
+
+@pytest.fixture(autouse=True)
+def _no_course(monkeypatch, tmp_path):
+    """Each test runs in an empty folder with no course settings (everything open)."""
+    monkeypatch.delenv(course_mode.ENV_VAR, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def _cells(folder: Path, assignment: str) -> dict[str, nbformat.NotebookNode]:
+    nb = nbformat.read(folder / assignment / f"{assignment}.ipynb", as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells}
+
+
+# -- fixtures: answers files named after what they stand for -----------------------------------
+def _write_model(folder: Path, assignment: str) -> None:
+    grading.fill_answers(assignment, folder=folder, **grading.model_answers(assignment))
+
+
+def _partly_right(folder: Path, assignment: str) -> None:
+    """Model answers with the first graded unit / claim / choice of every item made wrong."""
+    _write_model(folder, assignment)
+    answers = open_answers(assignment, folder=folder)
+    for it in grading.assignment_items(assignment):
+        if it.kind == "tags":
+            unit = next(iter(public_key(it.id)))
+            wrong = {
+                "role": ["context"],
+                "statement": ["prediction"],
+                "evidence": ["statistic"],
+                "devices": ["hedge", "figurative"],
+                "frame": ["cause"],
+            }[it.layer]
+            if it.layer == "evidence":
+                answers.sheet.set_tags(unit, "role", ["evidence"])
+            if it.layer == "devices" and "hedge" in public_key(it.id)[unit]:
+                wrong = ["vague_source"]
+            answers.sheet.set_tags(unit, it.layer, wrong)
+        elif it.kind == "verdicts":
+            claim = next(iter(public_key(it.id)))
+            answers.sheet.set_verdict(claim, "not_supported", "a guess")
+        elif it.kind in ("choice", "thesis", "agreement"):
+            values = [v for _, v in grading._options(it)]
+            answers.sheet.set_response(
+                it.response, next(v for v in values if v not in public_key(it.id))
+            )
+    answers.save()
+
+
+def _blank(folder: Path, assignment: str) -> None:
+    open_answers(assignment, folder=folder).save()  # a file with no answers in it
+
+
+def _never_used(folder: Path, assignment: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)  # no answers file at all
+
+
+def _corrupt(folder: Path, assignment: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{assignment}.json").write_text('{"format": "medialit-answers", "vers', "utf-8")
+
+
+FIXTURES = {
+    "all-correct": _write_model,
+    "partly-right": _partly_right,
+    "blank": _blank,
+    "tagger-never-used": _never_used,
+    "answers-file-corrupt": _corrupt,
+}
+
+
+def test_hidden_keys_equal_the_reference():
+    """Does every hidden-test key literal equal what the kit's public reference accepts?"""
+    keys = grading.hidden_keys(SOLUTIONS)
+    assert sorted(keys) == sorted(AUTO)
+    for item_id, key in keys.items():
+        assert key == public_key(item_id), f"{item_id}: rebuild with tools/release.py --sources"
+
+
+def test_tag_keys_use_only_anchor_units():
+    """Are tag items graded strictly only where the reference accepts exactly one answer?"""
+    from medialit.reference import load_reference
+
+    ref = load_reference()
+    for it in ITEMS.values():
+        if it.kind == "tags" and it.article == "seed":
+            for unit in public_key(it.id):
+                assert unit in it.units and ref.entry(unit, it.layer).anchor
+
+
+@pytest.mark.parametrize("assignment", grading.ASSIGNMENTS)
+def test_every_item_has_its_cell_with_its_points(assignment):
+    """Does each item have a graded cell with the item's points, in source and release?"""
+    for folder in (SOLUTIONS, EXERCISES):
+        cells = _cells(folder, assignment)
+        for it in grading.assignment_items(assignment):
+            cell = cells[it.id if it.kind == "manual" else f"{it.id}_test"]
+            assert cell.metadata["nbgrader"]["grade"] is True
+            assert cell.metadata["nbgrader"]["points"] == it.points
+            if it.kind == "manual":
+                assert cell.cell_type == "markdown" and cell.metadata["nbgrader"]["solution"]
+                task = cells[f"{it.id}_task"].source
+                assert all(level in task for level in ("beginning", "developing", "proficient"))
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+@pytest.mark.parametrize("item_id", AUTO)
+def test_self_check_is_the_autograder(item_id, fixture, tmp_path, capsys):
+    """For every fixture: does the release's check cell print and score what the source's
+    public part prints, and does the hidden part score what score_item scores?"""
+    it = ITEMS[item_id]
+    FIXTURES[fixture](tmp_path / "answers", it.assignment)
+    key = grading.hidden_keys(SOLUTIONS)[item_id]
+
+    hidden = score_item(item_id, key=key)
+    hidden_out = capsys.readouterr()
+    checked = check_item(item_id)
+    check_out = capsys.readouterr()
+    assert hidden_out.err == check_out.err == ""
+    assert checked == hidden
+    assert check_out.out.startswith(hidden_out.out)  # same message, then the expert's reasons
+
+    release_src = _cells(EXERCISES, it.assignment)[f"{item_id}_test"].source
+    out, value = grading.run_cell_source(release_src)
+    assert (out, value) == (check_out.out, checked)
+    source_src = _cells(SOLUTIONS, it.assignment)[f"{item_id}_test"].source
+    out, value = grading.run_cell_source(source_src)
+    assert value == hidden and out == check_out.out + hidden_out.out
+
+
+@pytest.mark.parametrize("item_id", AUTO)
+def test_exact_scores(item_id, tmp_path):
+    """Full marks for the model answers, 0 for no answers, in between for partly right."""
+    it = ITEMS[item_id]
+    key = public_key(item_id)
+    scores = {}
+    for name, make in FIXTURES.items():
+        folder = tmp_path / name / "answers"
+        make(folder, it.assignment)
+        scores[name] = score_item(item_id, key=key, folder=folder)
+    assert scores["all-correct"] == it.points
+    assert scores["blank"] == scores["tagger-never-used"] == scores["answers-file-corrupt"] == 0
+    n = len(key)
+    if it.kind in ("choice", "thesis", "agreement"):
+        assert scores["partly-right"] == 0
+    elif it.layer == "devices":
+        assert 0 < scores["partly-right"] < it.points
+    else:
+        assert scores["partly-right"] == round(it.points * (n - 1) / n, 2)
+
+
+def test_messages_explain_without_naming_the_key(tmp_path, capsys):
+    """Does the graded message name the sentences to reread but no accepted label?"""
+    _partly_right(tmp_path / "answers", "a1_claims")
+    key = public_key("a1_roles")
+    score_item("a1_roles", key=key)
+    out = capsys.readouterr().out
+    wrong = next(iter(key))
+    assert f"Look again at: {wrong}." in out and "Score: " in out.splitlines()[-1]
+    for pair in grading._key_strings(key):
+        assert pair not in out
+    check_item("a1_roles")
+    assert "The expert's reasoning:" in capsys.readouterr().out
+
+
+def test_never_used_and_corrupt_say_what_to_do(tmp_path, capsys):
+    assert check_item("a1_roles") == 0
+    assert "No saved answers yet" in capsys.readouterr().out
+    _corrupt(tmp_path / "answers", "a1_claims")
+    assert check_item("a1_roles") == 0
+    assert "could not be read" in capsys.readouterr().out
+
+
+def test_scoring_is_warning_free(tmp_path):
+    """A warning would land on stderr and cost points: the kit's own code raises none."""
+    _partly_right(tmp_path / "answers", "a3_language")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for it in grading.assignment_items("a3_language"):
+            if it.kind != "manual":
+                check_item(it.id)
+
+
+def test_ignore_pattern_drops_warnings_only():
+    import re
+
+    stderr = "/x/y.py:3: FutureWarning: Series.__getitem__ treating keys as positions\n"
+    assert re.search(grading.WARNING_PATTERN, stderr)
+    assert not re.search(grading.WARNING_PATTERN, "Traceback: NameError: name 'x'")
+
+
+def test_choice_widget_saves_at_once(tmp_path):
+    """Is a click on a choice saved to the answers file, and shown again on a new widget?"""
+    box = grading.choose("a1_genre")
+    buttons = box.children[0]
+    buttons.set_state({"index": 1})
+    saved = json.loads((tmp_path / "answers" / "a1_claims.json").read_text("utf-8"))
+    assert saved["responses"]["genre"] == buttons.options[1][1]
+    assert grading.choose("a1_genre").children[0].index == 1
+
+
+def test_verdict_widget_saves_verdict_and_reason(tmp_path):
+    box = grading.choose_verdict("a2_verdicts")
+    first = box.children[0]
+    buttons, reason = first.children[1], first.children[2]
+    reason.value = "the dossier row"
+    assert "Choose a verdict first" in first.children[3].value
+    buttons.set_state({"index": 0})
+    claim = ITEMS["a2_verdicts"].units[0]
+    saved = json.loads((tmp_path / "answers" / "a2_evidence.json").read_text("utf-8"))
+    assert saved["verdicts"][claim] == {"verdict": "supported", "reason": "the dossier row"}
+
+
+# -- course mode -----------------------------------------------------------------------------
+def test_without_settings_everything_is_open():
+    assert course_mode.locked_checks() == frozenset()
+    assert course_mode.locked_items() == frozenset()
+
+
+def test_course_mode_closes_graded_checks_and_reopens(tmp_path, capsys):
+    """Locked: no score, no expert reasoning; one command reopens."""
+    course_mode.write_config(tmp_path, ["a1_claims"])
+    _partly_right(tmp_path / "answers", "a1_claims")
+    assert ("P8.S1", "role") in course_mode.locked_checks()
+    assert ("genre", "response") in course_mode.locked_checks()
+    assert course_mode.locked_items() == {it.id for it in grading.assignment_items("a1_claims")}
+    assert check_item("a1_roles") == 0
+    out = capsys.readouterr().out
+    assert "opens after your instructor releases feedback" in out
+    assert "expert's reasoning" not in out and "Look again" not in out
+
+    assert course_mode.main(["open", "a1_claims"]) == 0
+    assert course_mode.locked_checks() == frozenset()
+    capsys.readouterr()
+    assert check_item("a1_roles") > 0
+
+
+def test_settings_are_found_above_and_through_the_environment(tmp_path, monkeypatch):
+    course_mode.write_config(tmp_path, ["a2_evidence"])
+    deep = tmp_path / "autograded" / "ada" / "a2_evidence"
+    deep.mkdir(parents=True)
+    assert course_mode.current(deep).locked == {"a2_evidence"}
+    elsewhere = tmp_path / "hub.json"
+    course_mode.write_config(elsewhere, ["a3_language"])
+    monkeypatch.setenv(course_mode.ENV_VAR, str(elsewhere))
+    assert course_mode.locked_assignments() == {"a3_language"}
+
+
+def test_unreadable_settings_close_everything(tmp_path, capsys):
+    (tmp_path / course_mode.CONFIG_NAME).write_text("{not json", "utf-8")
+    config = course_mode.current()
+    assert config.locked == set(grading.ASSIGNMENTS) and "cannot be read" in config.problem
+    assert check_item("a4_agreement") == 0
+    assert "could not be read" in capsys.readouterr().out
+
+
+def test_course_mode_command_errors_are_one_line(tmp_path, capsys):
+    assert course_mode.main(["status"]) == 2
+    assert "No course settings here" in capsys.readouterr().err
+    assert course_mode.main(["init"]) == 0
+    assert course_mode.main(["lock", "a9_nothing"]) == 2
+    assert "Unknown assignment" in capsys.readouterr().err
+    assert course_mode.main(["init"]) == 2
+    assert course_mode.main(["open", "all"]) == 0
+    assert course_mode.locked_assignments() == frozenset()
