@@ -132,8 +132,8 @@ def _source_tags(source) -> tuple[dict, dict[str, list[str]], str, str]:
         for e in source.entries():
             if e.label:
                 tags.setdefault(e.unit, {})[e.layer] = list(e.label)
-            if e.cues:
-                cues.setdefault(e.unit, []).extend(w for ws in e.cues.values() for w in ws)
+            for label in e.label:  # only the words behind the expert's own choice
+                cues.setdefault(e.unit, []).extend(e.cues.get(label, ()))
         return tags, cues, source.article, "the expert reference"
     if hasattr(source, "tags") and hasattr(source, "cues"):
         cues = {u: [w for ws in by.values() for w in ws] for u, by in source.cues.items()}
@@ -196,7 +196,7 @@ def _cell(ax, x, y, width, colours, text, hatch="", text_colour="black") -> None
         _plain(text),
         ha="center",
         va="center",
-        fontsize=8,
+        fontsize=8 if len(colours) < 3 else 7,
         color=text_colour,
     )
 
@@ -226,7 +226,7 @@ def rhetoric_map(
     fig = _new(14, 1.6 + 0.36 * len(units))
     grid = fig.add_gridspec(1, 2, width_ratios=[5, 1.6])
     ax = fig.add_subplot(grid[0, 0])
-    widths = {layer: 1.9 if layer == ag.MULTI_LAYER else 1.0 for layer in layers}
+    widths = {layer: 2.4 if layer == ag.MULTI_LAYER else 1.0 for layer in layers}
     lefts = _grid(ax, layers, units, scheme, texts, widths)
     for row, unit in enumerate(units):
         for left, layer in zip(lefts, layers, strict=True):
