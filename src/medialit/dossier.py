@@ -107,7 +107,9 @@ class Event:
     def citation(self) -> str:
         """The reports, as one line, with the note on second-hand reporting if there is one."""
         text = "; ".join(self.sources)
-        return f"{text}. {self.secondary}" if self.secondary else text
+        if self.secondary and "secondary" not in text:
+            return f"{text} (secondary: {self.secondary.rstrip('.')})"
+        return text
 
     @property
     def relationship(self) -> str:
@@ -419,7 +421,7 @@ def check_verdict(claim_id: str, verdict: str) -> str:
         )
     c = claim(claim_id)
     yours, kits = VERDICT_WORDS[verdict], VERDICT_WORDS[c.kit_verdict]
-    sources = "; ".join(f"{e.citation}" for e in (event(r) for r in c.dossier))
+    sources = "; ".join(event(r).citation.rstrip(".") for r in c.dossier)
     further = f"How to check further: {c.how_to_check_further}"
     if not c.settled:
         if verdict == "cant_tell":
