@@ -119,8 +119,8 @@ def anchors() -> list[Anchor]:
             "κ / α",
             "0.17 to 0.29",
             "untrained annotators in a pilot study of argument components",
-            "Stab, C. (pilot study reported in Stab & Gurevych 2017, Parsing Argumentation "
-            "Structures in Persuasive Essays, Computational Linguistics 43(3)).",
+            "Stab's pilot study with untrained annotators, as cited in the kit's "
+            "taxonomy.md (check the original publication before quoting it).",
         ),
     ]
 
