@@ -57,6 +57,7 @@ VERDICT_NAMES = {
     "not_supported": "not supported",
     "cant_tell": "can't tell from here",
 }
+_WIDE = widgets.Layout(width="auto")
 #: A written answer must be at least this long before its model answer can be revealed.
 MIN_ANSWER_CHARS = 15
 
@@ -68,6 +69,7 @@ _STYLE = """
 .ml-quote {border-left: 4px solid #9bb7d4; padding: 0.2em 0.9em; margin: 0.4em 0;
   max-width: 46em;}
 .ml-note {color: #444; font-size: 0.95em;}
+.ml-table th, .ml-table td {text-align: left !important; vertical-align: top;}
 .ml-box {background: #f4f7fb; border: 1px solid #d6e0ea; border-radius: 4px;
   padding: 0.5em 0.9em; max-width: 46em;}
 </style>
@@ -237,7 +239,7 @@ def show_source() -> None:
             f'<div class="ml-box">{_esc(record["text"])}<br>'
             f'<span class="ml-note">Source: {_esc(record["citation"])}</span></div>'
         )
-    display(HTML(_STYLE + f"<table>{rows}</table>{dating}"))
+    display(HTML(_STYLE + f"<table class='ml-table'>{rows}</table>{dating}"))
 
 
 def label_guide(layer: str) -> None:
@@ -256,13 +258,13 @@ def label_guide(layer: str) -> None:
         "<th style='text-align:left'>typical words (not from our article)</th></tr>"
     )
     title = f"<p><b>{_esc(lay.title)}:</b> {_esc(lay.question)}</p>"
-    display(HTML(_STYLE + title + f"<table>{head}{rows}</table>"))
+    display(HTML(_STYLE + title + f"<table class='ml-table'>{head}{rows}</table>"))
 
 
 # -- questions ---------------------------------------------------------------------------
 def _reveal_box(model: str, *, need: Callable[[], str] | None, css: str) -> widgets.VBox:
     """A "Reveal a model answer" button; if ``need`` is given, it returns the student's text."""
-    button = widgets.Button(description="Reveal a model answer", icon="eye")
+    button = widgets.Button(description="Reveal a model answer", icon="eye", layout=_WIDE)
     button.add_class("ml-reveal")
     out = widgets.HTML()
     out.add_class(css)
@@ -341,7 +343,7 @@ def choice(
     radio.add_class("ml-choice")
     status = widgets.HTML()
     feedback = widgets.HTML()
-    check = widgets.Button(description="Check", icon="check")
+    check = widgets.Button(description="Check", icon="check", layout=_WIDE)
     check.add_class("ml-check")
 
     def on_change(change: dict) -> None:
@@ -478,7 +480,8 @@ def _show_figure(fig: Any) -> None:
 def _table(frame: Any, columns: Sequence[str] | None = None) -> str:
     """A small escaped HTML table (pandas escapes cell text)."""
     frame = frame if columns is None else frame[list(columns)]
-    return frame.to_html(index=False, escape=True, border=0, na_rep="")
+    frame = frame.rename(columns=lambda c: str(c).replace("_", " "))
+    return frame.to_html(index=False, escape=True, border=0, na_rep="", classes="ml-table")
 
 
 def my_agreement(exercise: str, layers: Sequence[str] = ("role",)) -> None:
@@ -502,10 +505,9 @@ def my_agreement(exercise: str, layers: Sequence[str] = ("role",)) -> None:
             )
         if rows:
             parts.append(
-                "<p>Where the expert reads it differently:</p><table><tr><th>sentence</th>"
-                "<th>your label</th><th>the expert accepts</th><th>why</th></tr>"
-                + "".join(rows)
-                + "</table>"
+                "<p>Where the expert reads it differently:</p><table class='ml-table'>"
+                "<tr><th>sentence</th><th>your label</th>"
+                "<th>the expert accepts</th><th>why</th></tr>" + "".join(rows) + "</table>"
             )
     display(HTML("".join(parts)))
 
@@ -627,7 +629,7 @@ def claims_table() -> None:
             f"<td style='vertical-align:top;text-align:left'>{record}</td></tr>"
         )
     head = "<tr><th>claim</th><th>the article says</th><th>the record shows</th></tr>"
-    display(HTML(_STYLE + f"<table>{head}{''.join(rows)}</table>"))
+    display(HTML(_STYLE + f"<table class='ml-table'>{head}{''.join(rows)}</table>"))
 
 
 def _kit_reading(claim_id: str, verdict: str) -> str:
@@ -675,7 +677,7 @@ def _verdict_row(exercise: str, claim: Any, saved: dict) -> widgets.VBox:
     )
     status = widgets.HTML()
     kit = widgets.HTML()
-    show = widgets.Button(description="Show the kit's reading", icon="eye")
+    show = widgets.Button(description="Show the kit's reading", icon="eye", layout=_WIDE)
     show.add_class("ml-reveal")
 
     def save() -> None:
@@ -711,7 +713,7 @@ def show_rewrite(rewrite_id: str, *, after: str) -> widgets.VBox:
     """
     rewrite = _item(rewrite_id)
     exercise, name = _split_key(after, None)
-    button = widgets.Button(description="Show the kit's rewrite", icon="eye")
+    button = widgets.Button(description="Show the kit's rewrite", icon="eye", layout=_WIDE)
     button.add_class("ml-reveal")
     out = widgets.HTML()
 

@@ -164,6 +164,10 @@ def test_lesson_runs_in_jupyterlab(name, lessons_lab, lessons_browser, tmp_path)
         for css, count in _expected(root / name).items():
             found = body.locator(css).count()
             assert found == count, f"{name}: {found} rendered {css}, expected {count}"
+        if os.environ.get("MEDIALIT_SCREENSHOTS"):  # to look at a lesson as a student would
+            folder = Path(os.environ["MEDIALIT_SCREENSHOTS"])
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
     except BaseException:
         page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
         raise
