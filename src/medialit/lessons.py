@@ -57,7 +57,7 @@ VERDICT_NAMES = {
     "not_supported": "not supported",
     "cant_tell": "can't tell from here",
 }
-_WIDE = widgets.Layout(width="auto")
+_WIDE = widgets.Layout(width="16em")
 #: A written answer must be at least this long before its model answer can be revealed.
 MIN_ANSWER_CHARS = 15
 
