@@ -198,6 +198,15 @@ _ITEMS = (
         hint="Count the rows where both readers chose the same label, then divide by the "
         "number of rows.",
     ),
+    Item(
+        "a4_practice_roles",
+        "a4_capstone",
+        "tags",
+        3,
+        "Roles in the practice op-ed",
+        layer="role",
+        article="practice",
+    ),
     Item("a4_response", "a4_capstone", "manual", 4, "The same standard for both sides?"),
 )
 ITEMS: dict[str, Item] = {item.id: item for item in _ITEMS}
