@@ -99,17 +99,39 @@ def test_contents_lists_every_lesson():
 
 
 def test_every_question_key_used_exists():
-    """Does every question/choice/reveal key in the lessons exist in questions.json?"""
+    """Does every question/choice/reveal key in the lessons exist in questions.json, and
+    every show_rewrite id in data/rewrites.csv, for the lesson that shows it?"""
+    from medialit.rewrites import get_rewrite
+
     data = json.loads(paths.data_file("lessons/questions.json").read_text(encoding="utf-8"))
     keys = re.compile(
-        r"""^(?:question|choice|reveal|show_rewrite)\("([^"]+)"(?:.*after="([^"]+)")?"""
+        r"""^(question|choice|reveal|show_rewrite)\("([^"]+)"(?:.*after="([^"]+)")?"""
     )
+    rewrites_shown = []
     for path in LESSONS:
         for cell in _read(path).cells:
             match = keys.match(cell.source) if cell.cell_type == "code" else None
-            if match:
-                for key in filter(None, match.groups()):
-                    assert key in data, f"{path.name}: {key} not in questions.json"
+            if not match:
+                continue
+            helper, key, after = match.groups()
+            if helper == "show_rewrite":
+                assert get_rewrite(key).lesson == path.name[:2], f"{path.name}: {key}"
+                rewrites_shown.append(key)
+                key = None
+            for name in filter(None, (key, after)):
+                assert name in data, f"{path.name}: {name} not in questions.json"
+    assert sorted(rewrites_shown) == ["R1", "R2"]
+
+
+def test_the_kit_rewrites_live_only_in_rewrites_csv():
+    """Does questions.json hold no second copy of the kit's rewrites?"""
+    from medialit.rewrites import load_rewrites
+
+    text = paths.data_file("lessons/questions.json").read_text(encoding="utf-8")
+    for rewrite in load_rewrites():
+        assert rewrite.rewrite not in text
+        assert rewrite.rewrite[:40] not in text
+    assert "kit_rewrite" not in text and "kit_reframe" not in text
 
 
 def _has_warning(output: dict) -> bool:
@@ -272,3 +294,57 @@ def test_show_article_escapes_and_keeps_every_unit(shown):
     for unit in load_article().units:
         assert unit.id in text
         assert html.escape(unit.text, quote=True) in text
+
+
+def test_rewrite_and_its_changes_shown_only_after_writing_your_own(shown):
+    """Is the kit's rewrite (from rewrites.csv) with its list of changes held back until the
+    student has saved their own version, then shown with the original?"""
+    import html
+
+    from medialit.lessons import question, show_rewrite
+    from medialit.rewrites import get_rewrite
+
+    reveal = show_rewrite("R1", after="05.rewrite")
+    button, out = reveal.children
+    button.click()
+    assert "Write your own version above first" in out.value
+    question("05.rewrite").children[1].value = "Trump met Putin alone and took his side."
+    button.click()
+    rewrite = get_rewrite("R1")
+    assert html.escape(rewrite.rewrite) in out.value
+    assert html.escape(rewrite.original) in out.value
+    for change in rewrite.changes:
+        assert html.escape(change.why) in out.value
+        assert html.escape(change.original) in out.value
+    assert "neutral version of P3.S1" in out.value
+
+
+def test_unknown_rewrite_id_is_a_clear_error(shown):
+    """Does a wrong rewrite id fail when the cell runs, naming the ids that exist?"""
+    from medialit.lessons import show_rewrite
+    from medialit.rewrites import RewriteError
+
+    with pytest.raises(RewriteError, match="R1, R2"):
+        show_rewrite("05.kit_rewrite", after="05.rewrite")
+
+
+def test_claims_table_shows_the_record_but_not_the_kit_verdict(shown):
+    """Does the lesson 04 table show each claim with the dossier's record and sources, and
+    keep the kit's verdict and explanation hidden?"""
+    import html
+
+    from medialit.dossier import claims_beside_record, load_claims
+    from medialit.lessons import claims_table
+
+    claims_table()
+    text = _html(shown)
+    frame = claims_beside_record()
+    assert len(frame) == len(load_claims()) >= 3
+    for row in frame.itertuples():
+        assert html.escape(row.claim) in text
+        for line in (row.record + "\n" + row.citations).splitlines():
+            if line:
+                assert html.escape(line) in text
+    for claim in load_claims():
+        assert html.escape(claim.explanation) not in text
+    assert "kit's verdict" not in text

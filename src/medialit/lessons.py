@@ -50,13 +50,6 @@ __all__ = [
     "verdicts",
 ]
 
-#: How the kit names verdicts to a student.
-VERDICT_NAMES = {
-    "supported": "supported",
-    "partly_supported": "partly supported",
-    "not_supported": "not supported",
-    "cant_tell": "can't tell from here",
-}
 _WIDE = widgets.Layout(width="16em")
 #: A written answer must be at least this long before its model answer can be revealed.
 MIN_ANSWER_CHARS = 15
@@ -146,12 +139,18 @@ def _saved_response(exercise: str, name: str) -> str:
     return _file(exercise).sheet.responses.get(name, "")
 
 
-def _save(exercise: str, change: Callable[[Any], None]) -> str | None:
-    """Apply a change to the exercise's shared sheet and save. Returns a notice, if any."""
+def _save(exercise: str, change: Callable[[Any], None], status: widgets.HTML) -> None:
+    """Apply a change to the exercise's shared sheet, save, and say so in ``status``."""
     answers = _file(exercise)
-    change(answers.sheet)
-    answers.save()
-    return answers.notice
+    try:
+        change(answers.sheet)
+        answers.save()
+    except MedialitError as exc:
+        status.value = _status(f"Not saved: {exc}", "bad")
+        return
+    notice = answers.notice
+    where = f"answers/{exercise}.json"
+    status.value = _status(notice or f"Saved in {where}.", "warn" if notice else "good")
 
 
 # -- small HTML pieces -------------------------------------------------------------------
@@ -231,14 +230,12 @@ def show_source() -> None:
         f"<td style='text-align:left'>{_esc(v)}</td></tr>"
         for k, v in info["facts"]
     )
-    record = _dossier_row(info["dossier_event"])
-    dating = ""
-    if record is not None:
-        dating = (
-            f"<p><b>Dating it.</b> {_esc(info['dating'])}</p>"
-            f'<div class="ml-box">{_esc(record["text"])}<br>'
-            f'<span class="ml-note">Source: {_esc(record["citation"])}</span></div>'
-        )
+    record = _module("dossier").event(info["dossier_event"])
+    dating = (
+        f"<p><b>Dating it.</b> {_esc(info['dating'])}</p>"
+        f'<div class="ml-box">{_esc(record.what_the_record_shows)}<br>'
+        f'<span class="ml-note">Source: {_esc(record.citation)}</span></div>'
+    )
     display(HTML(_STYLE + f"<table class='ml-table'>{rows}</table>{dating}"))
 
 
@@ -296,13 +293,7 @@ def question(key: str, prompt: str | None = None, *, exercise: str | None = None
     status = widgets.HTML(_status("Saved earlier." if box.value else ""))
 
     def on_change(change: dict) -> None:
-        try:
-            notice = _save(exercise, lambda s: s.set_response(name, change["new"]))
-        except MedialitError as exc:
-            status.value = _status(f"Not saved: {exc}", "bad")
-            return
-        where = f"answers/{exercise}.json"
-        status.value = _status(notice or f"Saved in {where}.", "warn" if notice else "good")
+        _save(exercise, lambda s: s.set_response(name, change["new"]), status)
 
     box.observe(on_change, names="value")
     parts: list[widgets.Widget] = [widgets.HTML(_para(prompt)), box, status]
@@ -350,12 +341,7 @@ def choice(
         feedback.value = ""
         if change["new"] is None:
             return
-        try:
-            notice = _save(exercise, lambda s: s.set_response(name, change["new"]))
-        except MedialitError as exc:
-            status.value = _status(f"Not saved: {exc}", "bad")
-            return
-        status.value = _status(notice or f"Saved in answers/{exercise}.json.", "good")
+        _save(exercise, lambda s: s.set_response(name, change["new"]), status)
 
     def on_check(_: Any) -> None:
         picked = radio.value
@@ -485,8 +471,9 @@ def _table(frame: Any, columns: Sequence[str] | None = None) -> str:
 
 
 def my_agreement(exercise: str, layers: Sequence[str] = ("role",)) -> None:
-    """Lesson 07: how far the student's saved tags agree with the expert reference, and
-    the reference's reasoning on every sentence where they differ."""
+    """Lesson 07: how far the student's saved tags agree with the expert reference
+    (``medialit.agreement``), and the expert's reasoning on every sentence where they differ
+    (``medialit.check``, which keeps checks closed in course mode)."""
     agreement = _module("agreement")
     sheet = _sheet_or_message(exercise)
     if sheet is None:
@@ -496,19 +483,20 @@ def my_agreement(exercise: str, layers: Sequence[str] = ("role",)) -> None:
     for layer in layers:
         result = agreement.agreement_with_reference(sheet, reference, layer)
         parts.append(f"<h4>{_esc(layer)}</h4><p>{_esc(result.reading)}</p>")
-        rows = []
-        for unit, label in result.mistakes:
-            entry = reference.entry(unit, layer)
-            rows.append(
-                f"<tr><td>{_esc(unit)}</td><td>{_esc(label)}</td>"
-                f"<td>{_esc(', '.join(entry.accepted))}</td><td>{_esc(entry.rationale)}</td></tr>"
-            )
-        if rows:
-            parts.append(
-                "<p>Where the expert reads it differently:</p><table class='ml-table'>"
-                "<tr><th>sentence</th><th>your label</th>"
-                "<th>the expert accepts</th><th>why</th></tr>" + "".join(rows) + "</table>"
-            )
+        units = list(dict.fromkeys(unit for unit, _ in result.mistakes))
+        if not units:
+            continue
+        report = _module("check").check(sheet, [layer], reference=reference, units=units)
+        rows = "".join(
+            f"<tr><td>{_esc(r.unit)}</td><td>{_esc(', '.join(r.labels) or 'none')}</td>"
+            f"<td>{_esc(r.message)}</td></tr>"
+            for r in report.results
+        )
+        parts.append(
+            "<p>Where the expert reads it differently:</p><table class='ml-table'>"
+            "<tr><th>sentence</th><th>your label</th><th>what the expert thinks</th></tr>"
+            f"{rows}</table>"
+        )
     display(HTML("".join(parts)))
 
 
@@ -537,118 +525,37 @@ def class_agreement(folder: str | Path = "class") -> None:
         _show_figure(charts.disputed_units(answers, "role", reference=reference))
 
 
-# -- lesson 04: the dossier ----------------------------------------------------------------
-# The dossier module (medialit.dossier) is used when this copy of the kit has it; otherwise
-# the same CSV files are read here, through medialit.paths.
-def _dossier_frame() -> Any:
-    import pandas as pd
-
-    return pd.read_csv(paths.data_file("dossier.csv"), dtype=str).fillna("")
-
-
-def _claims_frame() -> Any:
-    import pandas as pd
-
-    return pd.read_csv(paths.data_file("claims.csv"), dtype=str).fillna("")
-
-
-def _dossier_row(event: str) -> dict[str, str] | None:
-    """One dossier row as text + citation, or None if it is not in the dossier."""
-    frame = _dossier_frame()
-    rows = frame[frame["id"] == event]
-    if rows.empty:
-        return None
-    row = rows.iloc[0]
-    citation = row["sources"] + (f" — {row['secondary']}" if row["secondary"] else "")
-    return {"text": row["what_the_record_shows"], "citation": citation}
+# -- lesson 04: the dossier (medialit.dossier) ----------------------------------------------
+def _lines(text: str) -> str:
+    """Escape text; its line breaks become <br>."""
+    return "<br>".join(_esc(line) for line in str(text).splitlines())
 
 
 def show_timeline() -> None:
     """Lesson 04: the dated record from the dossier, as a timeline chart with its sources."""
-    try:
-        dossier = importlib.import_module("medialit.dossier")
-    except ModuleNotFoundError:
-        dossier = None
-    if dossier is not None and hasattr(dossier, "timeline"):
-        _show_figure(dossier.timeline())
-    else:
-        _show_figure(_timeline_figure(_dossier_frame()))
-    frame = _dossier_frame()
-    frame = frame.assign(when=frame["date"], source=frame["sources"])
-    display(HTML(_STYLE + _table(frame, ["when", "event", "what_the_record_shows", "source"])))
-
-
-def _timeline_figure(frame: Any) -> Any:
-    """Dossier events on a time axis (month-precision dates drawn at mid-month)."""
-    import matplotlib.dates as mdates
-    import pandas as pd
-    from matplotlib.figure import Figure
-
-    when = pd.to_datetime(
-        [d if len(d) > 7 else f"{d}-15" for d in frame["date"]], format="%Y-%m-%d"
-    )
-    fig = Figure(figsize=(9, 0.55 * len(frame) + 1.2))
-    ax = fig.subplots()
-    order = sorted(range(len(frame)), key=lambda i: when[i])
-    for y, i in enumerate(order):
-        ax.plot([when[i]], [y], "o", color="#0072B2")
-        label = f"{frame['event'].iloc[i]}  ({frame['sources'].iloc[i].split(';')[0]})"
-        ax.annotate(label, (when[i], y), xytext=(8, -4), textcoords="offset points", fontsize=8)
-    ax.set_yticks([])
-    ax.set_ylim(-1, len(frame))
-    pad = pd.Timedelta(days=60)
-    ax.set_xlim(min(when) - pad, max(when) + pd.Timedelta(days=420))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.set_title("The dossier: dated events the article refers to (source of each in brackets)")
-    for side in ("left", "right", "top"):
-        ax.spines[side].set_visible(False)
-    fig.tight_layout()
-    return fig
+    dossier = _module("dossier")
+    _show_figure(dossier.timeline())
+    frame = dossier.dossier_frame()
+    display(HTML(_STYLE + _table(frame, ["when", "event", "what_the_record_shows", "sources"])))
 
 
 def claims_table() -> None:
-    """Lesson 04: each checkable claim of the article beside what the record shows."""
-    claims = _claims_frame()
-    rows = []
-    for claim in claims.itertuples():
-        records = []
-        for event in [e.strip() for e in claim.dossier.split(";") if e.strip()]:
-            row = _dossier_row(event)
-            if row is not None:
-                records.append(
-                    f"{_esc(row['text'])}<br><span class='ml-note'>Source: "
-                    f"{_esc(row['citation'])}</span>"
-                )
-        record = "<hr>".join(records) or (
-            "<i>Nothing in the kit's dossier settles this: a claim to investigate.</i>"
-        )
-        rows.append(
-            f"<tr><td style='vertical-align:top'>{_esc(claim.id)}<br>"
-            f"<span class='ml-id'>{_esc(claim.unit)}</span></td>"
-            f"<td style='vertical-align:top;text-align:left'>{_esc(claim.claim)}</td>"
-            f"<td style='vertical-align:top;text-align:left'>{record}</td></tr>"
-        )
-    head = "<tr><th>claim</th><th>the article says</th><th>the record shows</th></tr>"
-    display(HTML(_STYLE + f"<table class='ml-table'>{head}{''.join(rows)}</table>"))
+    """Lesson 04: each checkable claim of the article beside what the record shows.
 
-
-def _kit_reading(claim_id: str, verdict: str) -> str:
-    """The kit's reading of a claim, after the student's verdict (dossier module if any)."""
-    try:
-        dossier = importlib.import_module("medialit.dossier")
-    except ModuleNotFoundError:
-        dossier = None
-    if dossier is not None and hasattr(dossier, "check_verdict"):
-        result = dossier.check_verdict(claim_id, verdict)
-        return str(getattr(result, "message", result))
-    claims = _claims_frame().set_index("id")
-    row = claims.loc[claim_id]
-    kit = row["kit_verdict"]
-    same = "Same verdict as the kit's. " if kit == verdict else ""
-    return (
-        f"{same}The kit's verdict: {VERDICT_NAMES.get(kit, kit)}. {row['explanation']}\n\n"
-        f"How to check further: {row['how_to_check_further']}"
+    The table is ``medialit.dossier.claims_beside_record()``, which leaves out the kit's
+    verdict on purpose: ``verdicts()`` reveals it only after the student has chosen.
+    """
+    frame = _module("dossier").claims_beside_record()
+    rows = "".join(
+        f"<tr><td>{_esc(c.id)}<br><span class='ml-id'>{_esc(c.unit)}</span></td>"
+        f"<td>{_esc(c.claim)}</td><td>{_lines(c.record)}</td>"
+        f"<td class='ml-note'>{_lines(c.citations)}</td></tr>"
+        for c in frame.itertuples()
     )
+    head = (
+        "<tr><th>claim</th><th>the article says</th><th>the record shows</th><th>sources</th></tr>"
+    )
+    display(HTML(_STYLE + f"<table class='ml-table'>{head}{rows}</table>"))
 
 
 def verdicts(exercise: str = "lesson04") -> widgets.VBox:
@@ -659,7 +566,7 @@ def verdicts(exercise: str = "lesson04") -> widgets.VBox:
     sheet = _file(exercise).sheet
     rows = [
         _verdict_row(exercise, claim, sheet.verdicts.get(claim.id, {}))
-        for claim in _claims_frame().itertuples()
+        for claim in _module("dossier").load_claims()
     ]
     widget = widgets.VBox(rows)
     widget.add_class("ml-verdicts")
@@ -667,7 +574,8 @@ def verdicts(exercise: str = "lesson04") -> widgets.VBox:
 
 
 def _verdict_row(exercise: str, claim: Any, saved: dict) -> widgets.VBox:
-    names = [(VERDICT_NAMES[v], v) for v in VERDICTS]
+    words = _module("dossier").VERDICT_WORDS
+    names = [(words[v], v) for v in VERDICTS]
     pick = widgets.ToggleButtons(options=names, value=saved.get("verdict"))
     pick.add_class("ml-verdict")
     reason = widgets.Textarea(
@@ -681,18 +589,14 @@ def _verdict_row(exercise: str, claim: Any, saved: dict) -> widgets.VBox:
     show.add_class("ml-reveal")
 
     def save() -> None:
-        try:
-            notice = _save(exercise, lambda s: s.set_verdict(claim.id, pick.value, reason.value))
-        except MedialitError as exc:
-            status.value = _status(f"Not saved: {exc}", "bad")
-            return
-        status.value = _status(notice or f"Saved in answers/{exercise}.json.", "good")
+        _save(exercise, lambda s: s.set_verdict(claim.id, pick.value, reason.value), status)
 
     def on_show(_: Any) -> None:
         if pick.value is None:
             kit.value = _status("Choose your verdict first, then compare.", "warn")
             return
-        kit.value = f'<div class="ml-box">{_para(_kit_reading(claim.id, pick.value))}</div>'
+        reading = _module("dossier").check_verdict(claim.id, pick.value)
+        kit.value = f'<div class="ml-box">{_para(reading)}</div>'
 
     pick.observe(lambda _: save(), names="value")
     reason.observe(lambda _: save() if pick.value else None, names="value")
@@ -705,13 +609,35 @@ def _verdict_row(exercise: str, claim: Any, saved: dict) -> widgets.VBox:
     return widgets.VBox([head, pick, reason, status, show, kit])
 
 
-# -- lesson 05 and 06: rewrites ----------------------------------------------------------
-def show_rewrite(rewrite_id: str, *, after: str) -> widgets.VBox:
-    """The kit's own rewrite, revealed once the student saved their own (``after`` key).
+# -- lesson 05 and 06: the kit's rewrites (medialit.rewrites) ---------------------------------
+_REWRITE_TITLES = {"05": "The kit's neutral version", "06": "The kit's reframing"}
 
-    ``rewrite_id`` names an entry of ``data/lessons/questions.json`` (title, text, model).
-    """
-    rewrite = _item(rewrite_id)
+
+def _rewrite_html(rewrite_id: str) -> str:
+    """The original, the kit's rewrite and the list of changes, as one box."""
+    rw = _module("rewrites").get_rewrite(rewrite_id)
+    kind = _REWRITE_TITLES.get(rw.lesson, "The kit's rewrite")
+    title = f"{kind} of {' and '.join(rw.units)}"
+    changes = "".join(
+        f"<tr><td>{_esc(c.original)}</td>"
+        f"<td>{'<i>removed</i>' if c.removed else _esc(c.replacement)}</td>"
+        f"<td>{_esc(c.why)}</td></tr>"
+        for c in rw.changes
+    )
+    return (
+        f'<div class="ml-box"><b>{_esc(title)}</b>'
+        f'<p class="ml-note">The original:</p><div class="ml-quote">{_esc(rw.original)}</div>'
+        f'<p class="ml-note">The kit\'s version:</p><div class="ml-quote">{_esc(rw.rewrite)}</div>'
+        "<p><b>What changed, and why</b></p><table class='ml-table'><tr><th>the original says"
+        "</th><th>the kit's version says</th><th>why</th></tr>"
+        f"{changes}</table></div>"
+    )
+
+
+def show_rewrite(rewrite_id: str, *, after: str) -> widgets.VBox:
+    """The kit's rewrite (``data/rewrites.csv``, e.g. ``"R1"``) and its list of changes,
+    revealed only once the student has saved their own version (the ``after`` question)."""
+    _module("rewrites").get_rewrite(rewrite_id)  # an unknown id fails when the cell runs
     exercise, name = _split_key(after, None)
     button = widgets.Button(description="Show the kit's rewrite", icon="eye", layout=_WIDE)
     button.add_class("ml-reveal")
@@ -721,10 +647,7 @@ def show_rewrite(rewrite_id: str, *, after: str) -> widgets.VBox:
         if len(_saved_response(exercise, name).strip()) < MIN_ANSWER_CHARS:
             out.value = _status("Write your own version above first — then compare.", "warn")
             return
-        out.value = (
-            f'<div class="ml-box"><b>{_esc(rewrite["title"])}</b>'
-            f"<blockquote>{_esc(rewrite['text'])}</blockquote>{_para(rewrite['model'])}</div>"
-        )
+        out.value = _STYLE + _rewrite_html(rewrite_id)
 
     button.on_click(on_click)
     widget = widgets.VBox([button, out])
