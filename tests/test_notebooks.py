@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 from medialit import paths
+from medialit.errors import MedialitError
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = paths.notebooks_dir()
@@ -348,3 +349,44 @@ def test_claims_table_shows_the_record_but_not_the_kit_verdict(shown):
     for claim in load_claims():
         assert html.escape(claim.explanation) not in text
     assert "kit's verdict" not in text
+
+
+def test_lesson08_compares_with_the_practice_reference(shown):
+    """Do lesson 08's tags go to the practice op-ed, and does the comparison use its reference?
+
+    P2.S2 of the practice piece is its thesis (the only label its reference accepts); the
+    seed reference would accept "claim" for the seed's P2.S2, so this tells them apart.
+    """
+    from medialit.lessons import my_agreement, my_chart, tag
+    from medialit.reference import load_reference
+
+    practice = load_reference("practice")
+    assert practice.entry("P2.S2", "role").accepted == ("thesis",)
+    tagger = tag("lesson08", layers=["role"], article="practice")
+    tagger.model.choose("P2.S2", "role", "claim")
+    tagger.model.choose("P7.S1", "role", "concession")
+    my_agreement("lesson08", ["role"])
+    text = _html(shown)
+    assert "1 of your 2 role labels" in text
+    assert "P2.S2" in text and "underrated" in text  # the practice reference's reasoning
+    shown.clear()
+    my_chart("compare", "lesson08", layer="role", article="practice")
+    assert len(shown) == 1 and hasattr(shown[0], "savefig")
+    with pytest.raises(MedialitError, match="practice"):
+        my_chart("map", "lesson08", layer="role")
+
+
+def test_practice_oped_is_labelled_as_written_for_the_kit(shown):
+    """Is the practice op-ed shown with a label saying it was written for the kit?"""
+    from medialit.lessons import show_article
+
+    show_article("practice")
+    assert "written for the medialit kit for practice" in _html(shown)
+    assert "not a published" in _html(shown)
+    shown.clear()
+    show_article()
+    assert "written for the medialit kit" not in _html(shown)
+    nb = _read(NOTEBOOKS / "08_the_other_side.ipynb")
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "written for this kit, for practice" in text
+    assert "reference_practice.csv" in text

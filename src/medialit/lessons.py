@@ -51,6 +51,11 @@ __all__ = [
 ]
 
 _WIDE = widgets.Layout(width="16em")
+#: Shown above the practice op-ed wherever it is displayed whole (see data/practice_oped.md).
+PRACTICE_LABEL = (
+    "Practice op-ed, written for the medialit kit for practice. It is not a published "
+    "article: it has no author and no date, and it does not state the kit's view."
+)
 #: A written answer must be at least this long before its model answer can be revealed.
 MIN_ANSWER_CHARS = 15
 
@@ -193,6 +198,8 @@ def show_article(article: str = "seed") -> None:
     """The whole article, paragraph by paragraph, with each unit's id shown small."""
     art = _article(article)
     parts = [_STYLE, '<div class="ml-article">']
+    if art.key == "practice":
+        parts.append(f'<div class="ml-box ml-practice-label">{_esc(PRACTICE_LABEL)}</div>')
     parts.append(f"<h3>{_unit_html(art.units[0])}</h3>")
     for number in range(1, art.paragraph_count + 1):
         sentences = " ".join(_unit_html(u) for u in art.paragraph(number))
@@ -440,6 +447,11 @@ def my_chart(kind: str, exercise: str, layer: str = "role", article: str = "seed
     sheet = _sheet_or_message(exercise)
     if sheet is None:
         return
+    if sheet.article != article:
+        raise MedialitError(
+            f"answers/{exercise}.json holds tags of the {sheet.article!r} article, not "
+            f"{article!r}; run this cell with article={sheet.article!r}."
+        )
     if not any(layer in by_layer for by_layer in sheet.tags.values()):
         _say(f"You have not tagged the {layer} layer yet: tag a few sentences above first.")
         return
