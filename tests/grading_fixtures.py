@@ -69,7 +69,7 @@ def tiny_source_notebook() -> nbformat.NotebookNode:
     nb.cells = [
         new_markdown_cell("# Tiny assignment\nTag two sentences, name the genre, explain."),
         new_code_cell(
-            '### BEGIN SOLUTION\ngenre = "opinion"\n### END SOLUTION',
+            '### BEGIN SOLUTION\ngenre = "opinion"  # the model answer\n### END SOLUTION',
             metadata=_grade_meta("genre_answer", grade=False, solution=True),
         ),
         new_code_cell(

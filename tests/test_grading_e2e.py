@@ -119,6 +119,12 @@ def test_feedback_has_no_answer_key(graded):
     assert "Where the piece was published tells you its genre." in text
     keys = c.answer_key_strings(course, gf.TINY)
     assert c.find_leaks(course.root / "feedback", keys) == []
+    # the assignments' own leak check agrees
+    from medialit import grading
+
+    strings = grading.answer_key_strings(course.root / "source")
+    assert strings
+    assert grading.find_leaks([course.root / "feedback"], strings) == []
     # the autograded notebooks, which the instructor keeps, do still hold the hidden test
     autograded = course.root / "autograded" / "all-correct" / gf.TINY
     assert c.find_leaks(autograded, keys)

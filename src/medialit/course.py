@@ -45,8 +45,6 @@ SCRATCH = ".medialit"
 REPORTS = "reports"
 DEFAULT_CELL_TIMEOUT = 30
 DEFAULT_BUDGET = 180
-#: stderr text that is a Python warning (``file.py:12: FutureWarning: ...``), not an error.
-WARNING_PATTERN = r"(?m)^.*:\d+: \w*Warning: "
 _HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
 
 Progress = Callable[[str], None]
@@ -63,12 +61,14 @@ def _stderr(message: str) -> None:
 CONFIG_TEMPLATE = '''\
 """nbgrader configuration written by ``medialit course init`` (edit freely).
 
-The protections from the kit's grading notes are on: warnings on stderr cost no points,
-deleted test cells are restored, every cell has a timeout, output is limited, and feedback
+The protections from the kit's grading notes are on (``medialit.grading.configure_nbgrader``):
+warnings on stderr cost no points, deleted test cells are restored, every cell has a
+timeout, output is limited, students' answers files are never overwritten, and feedback
 carries no hidden test.
 """
 
 from medialit.course import HideAnswerKeys
+from medialit.grading import configure_nbgrader
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades
 
@@ -79,24 +79,16 @@ c.CourseDirectory.db_url = {db_url!r}
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "release"
 
-# Lock every cell that is not an answer; restore test cells a student deleted.
-c.LockCells.lock_all_cells = True
-c.OverwriteCells.add_missing_cells = True
-
-# A Python warning on stderr (e.g. a FutureWarning from correct pandas code) costs nothing.
-c.IgnorePattern.enabled = True
-c.IgnorePattern.pattern = {warning_pattern!r}
-
-# Bounded time and output per cell.
+configure_nbgrader(c, cell_timeout={timeout})
 c.Execute.timeout = {timeout}
-c.Execute.interrupt_on_timeout = True
-c.LimitOutput.max_lines = 200
-c.LimitOutput.max_traceback = 40
+
+# Lock every cell that is not an answer (test cells and read-only cells are locked anyway).
+c.LockCells.lock_all_cells = True
 
 # Students' saved answers are theirs: never overwrite them with a source copy.
 c.Autograde.exclude_overwriting = {exclude!r}
 
-# Feedback: strip hidden tests and the tracebacks that would quote them.
+# Feedback: strip hidden tests, and the tracebacks that could quote them.
 c.GenerateFeedback.preprocessors = [GetGrades, HideAnswerKeys, CSSHTMLHeaderPreprocessor]
 '''
 
@@ -210,7 +202,6 @@ def init_course(
         CONFIG_TEMPLATE.format(
             course_id=course_id,
             db_url=db,
-            warning_pattern=WARNING_PATTERN,
             timeout=int(timeout),
             exclude=exclude,
         ),
@@ -832,12 +823,8 @@ def answer_key_strings(course: Course, assignment: str) -> list[str]:
 
         getter = getattr(grading, "answer_key_strings", None)
         if getter is not None:
-            try:
-                keys += list(getter(assignment))
-            except TypeError:
-                keys += list(getter())
-            except (KeyError, ValueError, MedialitError):
-                pass  # not one of the kit's assignments: its hidden tests still count
+            # it reads every source notebook under a folder: hidden tests, model answers
+            keys += list(getter(course.root / "source"))
     except ImportError:
         pass
     for path in sorted((course.root / "source" / assignment).glob("*.ipynb")):
@@ -1050,65 +1037,74 @@ def export(
 DEMO_BANDS = (0.05, 0.2, 0.4, 0.7)
 
 
-def _solution_text(source: str) -> str:
-    """The instructor's answer inside ``### BEGIN/END SOLUTION`` (or the whole cell)."""
-    match = re.search(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", source, re.S)
-    return (match.group(1) if match else source).rstrip("\n")
-
-
 def make_demo_submissions(course: Course, assignment: str, n: int, seed: int = 0) -> list[str]:
-    """Write ``n`` synthetic submissions: the release notebook plus saved tags of varying
-    quality (``medialit.synthetic``); stronger students also answer the code answer cells
-    with the instructor's solution and write something in the hand-graded cells."""
+    """Write ``n`` synthetic submissions of varying quality.
+
+    Each is the release notebook plus a saved-answers file: tags from
+    ``medialit.synthetic`` (four bands of students, error rates ``DEMO_BANDS``), and, for
+    the kit's assignments, the choice answers and verdicts of the model answers, each kept
+    with the band's chance of being right. Stronger students also write something in the
+    hand-graded cells.
+    """
     import random
     import tempfile
 
     import nbformat
 
-    from medialit.answers import read_answers, write_atomic
+    from medialit.answers import AnswerSheet, read_answers, write_atomic
     from medialit.synthetic import make_class
 
     if n < 1:
         raise MedialitError(f"The demo needs at least one student; got {n}.")
+    try:
+        from medialit.grading import model_answers
+
+        model = model_answers(assignment)
+    except (ImportError, KeyError, ValueError, MedialitError):
+        model = {}
+    article = model.get("article", "seed")
     release = course.release_notebooks(assignment)
-    sources = {
-        p.name: nbformat.read(course.root / "source" / assignment / p.name, 4) for p in release
-    }
     rng = random.Random(seed)
-    names = []
+    names: list[str] = []
+    sizes = [n // len(DEMO_BANDS) + (i < n % len(DEMO_BANDS)) for i in range(len(DEMO_BANDS))]
     with tempfile.TemporaryDirectory() as tmp:
-        sizes = [n // len(DEMO_BANDS) + (i < n % len(DEMO_BANDS)) for i in range(len(DEMO_BANDS))]
         for band, (rate, size) in enumerate(zip(DEMO_BANDS, sizes, strict=True)):
             if not size:
                 continue
             made = make_class(
-                Path(tmp) / f"band{band}", size, rate, seed + band, exercise=assignment
+                Path(tmp) / f"band{band}",
+                size,
+                rate,
+                seed + band,
+                exercise=assignment,
+                article=article,
             )
             for path in made.files:
                 student = f"student-{len(names) + 1:03d}"
                 names.append(student)
                 folder = course.root / "submitted" / student / assignment
-                (folder / "answers").mkdir(parents=True, exist_ok=True)
-                sheet = read_answers(path)
+                sheet: AnswerSheet = read_answers(path)
                 sheet.student = student
+                for key, value in model.get("responses", {}).items():
+                    if rng.random() >= rate:
+                        sheet.set_response(key, value)
+                for claim, verdict in model.get("verdicts", {}).items():
+                    if rng.random() >= rate:
+                        sheet.set_verdict(claim, verdict, "checked against the dossier")
                 write_atomic(
                     folder / "answers" / f"{assignment}.json",
                     json.dumps(sheet.to_dict(), indent=2) + "\n",
                 )
                 for nb_path in release:
                     nb = nbformat.read(nb_path, as_version=4)
-                    source_cells = {
-                        c.metadata.nbgrader.grade_id: c
-                        for c in _nbgrader_cells(sources[nb_path.name])
-                    }
                     for cell in _nbgrader_cells(nb):
                         meta = cell.metadata.nbgrader
-                        if not meta.get("solution") or rng.random() < rate:
-                            continue
-                        if cell.cell_type == "code" and meta.grade_id in source_cells:
-                            cell.source = _solution_text(source_cells[meta.grade_id].source)
-                        elif cell.cell_type == "markdown":
-                            cell.source = "My answer: the sentence states the writer's view."
+                        if (
+                            cell.cell_type == "markdown"
+                            and meta.get("solution")
+                            and rng.random() >= rate
+                        ):
+                            cell.source = "My answer: this sentence gives a specific case."
                     nbformat.write(nb, folder / nb_path.name)
     return names
 
