@@ -281,7 +281,7 @@ TINY_FIXTURES: dict[str, tuple[Factory, float]] = {
 TINY_PROBLEMS = {
     "blank": "no saved answers file",
     "tagger-never-used": "no saved answers file",
-    "test-cell-deleted": "deleted: genre_test",
+    "test-cell-deleted": "cell deleted: genre_test (restored from the source)",
     "locked-cell-edited": "locked cell edited: genre_test",
     "cell-duplicated": "cell duplicated: genre_answer",
     "notebook-renamed": "notebook renamed",
@@ -301,3 +301,38 @@ def build_all(
     for name in chosen:
         TINY_FIXTURES[name][0](release, submitted, assignment)
     return chosen
+
+
+# -----------------------------------------------------------------------------------------
+# the kit's own assignments: a few fixtures built with the model answers
+# -----------------------------------------------------------------------------------------
+
+
+def _kit_answers(folder: Path, assignment: str, keep: tuple[str, ...]) -> None:
+    """Save the model answers (only the parts named in ``keep``) as the student's file."""
+    from medialit.grading import fill_answers, model_answers
+
+    model = model_answers(assignment)
+    kwargs = {k: v for k, v in model.items() if k in keep or k == "article"}
+    fill_answers(assignment, folder=folder / "answers", **kwargs)
+
+
+def kit_fixtures(release_nb: Path, submitted: Path, assignment: str) -> list[str]:
+    """all-correct, blank, tagger-never-used (choices only) and test-cell-deleted."""
+    release = nbformat.read(release_nb, as_version=4)
+    everything = ("tags", "responses", "verdicts")
+    folder = _write(submitted, "all-correct", assignment, copy.deepcopy(release), None)
+    _kit_answers(folder, assignment, everything)
+    _write(submitted, "blank", assignment, copy.deepcopy(release), None)
+    folder = _write(submitted, "tagger-never-used", assignment, copy.deepcopy(release), None)
+    _kit_answers(folder, assignment, ("responses", "verdicts"))
+    nb = copy.deepcopy(release)
+    tests = [
+        c
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata.nbgrader.get("solution")
+    ]
+    nb.cells.remove(tests[0])
+    folder = _write(submitted, "test-cell-deleted", assignment, nb, None)
+    _kit_answers(folder, assignment, everything)
+    return ["all-correct", "blank", "tagger-never-used", "test-cell-deleted"]

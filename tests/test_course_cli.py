@@ -268,3 +268,41 @@ def test_answer_key_strings_include_hidden_test_lines(tmp_path):
     course = c.Course(tmp_path)
     keys = c.answer_key_strings(course, gf.TINY)
     assert f"tag_score({json.dumps(gf.TINY_KEY)})" in keys
+
+
+def test_preflight_puts_a_deleted_test_cell_back_where_it_was(tmp_path, release):
+    folder = _submission(tmp_path, release, gf.test_cell_deleted)
+    c.preflight(folder, [release], gf.TINY)
+    nb = nbformat.read(folder / "tiny.ipynb", as_version=4)
+    ids = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells]
+    original = [
+        cell.metadata.get("nbgrader", {}).get("grade_id")
+        for cell in nbformat.read(release, as_version=4).cells
+    ]
+    assert ids == original
+
+
+def test_a_test_cell_after_a_read_only_cell_is_restored_too(tmp_path, release):
+    """nbgrader 0.9.6's add_missing_cells fails on this layout (KeyError)."""
+    nb = nbformat.read(release, as_version=4)
+    readonly = nbformat.v4.new_code_cell(
+        "show_choices()",
+        metadata={
+            "nbgrader": {
+                "grade": False,
+                "solution": False,
+                "locked": True,
+                "grade_id": "choices",
+                "schema_version": 3,
+            }
+        },
+    )
+    i = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells].index("genre_test")
+    nb.cells.insert(i, readonly)
+    nbformat.write(nb, release)
+    folder = _submission(tmp_path, release, gf.test_cell_deleted)
+    check = c.preflight(folder, [release], gf.TINY)
+    assert "cell deleted: genre_test (restored from the source)" in check.problems
+    got = nbformat.read(folder / "tiny.ipynb", as_version=4)
+    ids = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in got.cells]
+    assert ids[i : i + 2] == ["choices", "genre_test"]

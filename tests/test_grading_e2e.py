@@ -199,3 +199,27 @@ def test_wall_budget_stops_a_hung_submission(graded):
     assert "over 8 s" in "; ".join(by["infinite-loop"].problems)
     assert by["all-correct"].status == "graded"
     assert by["all-correct"].score == 3.0
+
+
+def test_the_kit_assignment_grades_fairly(tmp_path):
+    """a1_claims from the kit itself: model answers earn every autograded point."""
+    from medialit.grading import assignment_items
+
+    assignment = "a1_claims"
+    course = c.init_course(tmp_path / "kit", assignments=[assignment], timeout=20)
+    (release,) = course.release_notebooks(assignment)
+    gf.kit_fixtures(release, course.root / "submitted", assignment)
+    report = c.grade(course.root, assignment, jobs=2, budget=120)
+    items = assignment_items(assignment)
+    auto = sum(it.points for it in items if it.kind != "manual")
+    choices = sum(it.points for it in items if it.kind not in ("manual", "tags"))
+    scores = {r.student: r.score for r in report.results}
+    assert scores == {
+        "all-correct": auto,
+        "blank": 0.0,
+        "tagger-never-used": choices,
+        "test-cell-deleted": auto,
+    }, report.to_frame().to_dict("records")
+    problems = {r.student: "; ".join(r.problems) for r in report.results}
+    assert problems["all-correct"] == ""
+    assert "deleted" in problems["test-cell-deleted"]

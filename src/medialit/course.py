@@ -265,6 +265,35 @@ def _nbgrader_cells(nb) -> list:
     return [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")]
 
 
+def _restore_deleted(nb, release, counts: dict[str, int]) -> bool:
+    """Put back every nbgrader cell of the release that the submission lacks.
+
+    Each goes right after the submitted copy of the release cell before it (matched by
+    grade id, or by cell id), as the release had it; nbgrader then restores a test cell's
+    hidden part from the gradebook. Done here because nbgrader 0.9.6's own
+    ``add_missing_cells`` fails (KeyError) when the cell before a deleted test cell is a
+    read-only cell rather than an answer or test cell.
+    """
+    import copy
+
+    def key(cell) -> tuple[str, str]:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        return ("grade_id", gid) if gid else ("id", cell.get("id", ""))
+
+    changed = False
+    last = -1
+    for cell in release.cells:
+        k = key(cell)
+        where = [i for i, c in enumerate(nb.cells) if key(c) == k and k[1]]
+        if where:
+            last = where[-1]
+        elif k[0] == "grade_id" and counts.get(k[1], 0) == 0:
+            last += 1
+            nb.cells.insert(last, copy.deepcopy(cell))
+            changed = True
+    return changed
+
+
 def preflight(submission: Path, release_notebooks: list[Path], assignment: str) -> Preflight:
     """Check (and, in this folder, repair) one student's submitted assignment folder.
 
@@ -323,13 +352,15 @@ def preflight(submission: Path, release_notebooks: list[Path], assignment: str) 
                     del cell.metadata["nbgrader"]
                 seen.add(gid)
             nbformat.write(nb, path)
+        if _restore_deleted(nb, release, counts):
+            nbformat.write(nb, path)
         for cell in _nbgrader_cells(release):
             meta = cell.metadata.nbgrader
             gid = meta.grade_id
             n = counts.get(gid, 0)
             if n == 0:
                 what = "answer cell" if meta.get("solution") else "cell"
-                fix = "restored from the source" if meta.get("grade") else "not graded"
+                fix = "restored empty" if meta.get("solution") else "restored from the source"
                 report.problems.append(f"{what} deleted: {gid} ({fix})")
                 continue
             if n > 1:
@@ -1112,6 +1143,7 @@ def make_demo_submissions(course: Course, assignment: str, n: int, seed: int = 0
 def distribution_chart(report: GradeReport, path: Path) -> Path:
     """A histogram of the class's scores, saved as PNG."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     scores = [r.score for r in report.results]
     top = max((r.max_score for r in report.results), default=1.0) or 1.0
@@ -1121,6 +1153,7 @@ def distribution_chart(report: GradeReport, path: Path) -> Path:
     ax.hist(scores, bins=bins, range=(0, top), color="#4477aa", edgecolor="white")
     ax.set_xlabel(f"score (out of {top:g}; hand-graded answers not yet marked count 0)")
     ax.set_ylabel("students")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(f"{report.assignment}: grade distribution, {len(scores)} students")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
