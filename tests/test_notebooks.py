@@ -329,12 +329,13 @@ def test_unknown_rewrite_id_is_a_clear_error(shown):
         show_rewrite("05.kit_rewrite", after="05.rewrite")
 
 
-def test_claims_table_shows_the_record_but_not_the_kit_verdict(shown):
-    """Does the lesson 04 table show each claim with the dossier's record and sources, and
-    keep the kit's verdict and explanation hidden?"""
+def test_claims_table_names_the_record_but_not_the_kit_verdict(shown):
+    """Does the lesson 04 table show each claim with the dossier events it rests on (date and
+    name, not the full record repeated) and their sources, and keep the kit's verdict and
+    explanation hidden?"""
     import html
 
-    from medialit.dossier import claims_beside_record, load_claims
+    from medialit.dossier import claims_beside_record, event, load_claims
     from medialit.lessons import claims_table
 
     claims_table()
@@ -343,12 +344,77 @@ def test_claims_table_shows_the_record_but_not_the_kit_verdict(shown):
     assert len(frame) == len(load_claims()) >= 3
     for row in frame.itertuples():
         assert html.escape(row.claim) in text
-        for line in (row.record + "\n" + row.citations).splitlines():
-            if line:
-                assert html.escape(line) in text
+        for line in row.citations.splitlines():
+            assert html.escape(line) in text
+        for event_id in filter(None, row.dossier.split("; ")):
+            e = event(event_id)
+            assert html.escape(f"{e.when}: {e.event}") in text
+    assert html.escape(event("helsinki").what_the_record_shows) not in text
+    assert "a claim to investigate" in text  # claims no dossier row bears on
     for claim in load_claims():
         assert html.escape(claim.explanation) not in text
     assert "kit's verdict" not in text
+
+
+def test_record_dates_after_the_article_are_labelled(shown):
+    """Are dates in the record later than the article (31 Jan 2019) labelled as such in the
+    lesson 04 timeline table, and earlier ones left alone?"""
+    from medialit.lessons import mark_later_dates, show_timeline
+
+    marked = mark_later_dates("18 January 2019: x. 5 February 2019 (State of the Union): y.")
+    assert marked == (
+        "18 January 2019: x. 5 February 2019 (after the article was written; State of the "
+        "Union): y."
+    )
+    assert mark_later_dates("Thursday 31 January 2019") == "Thursday 31 January 2019"
+    show_timeline()
+    text = _html(shown)
+    assert "8 February 2019 (after the article was written)" in text
+    assert "18 January 2019 (after" not in text
+
+
+def test_source_hides_the_date_until_the_student_has_dated_it(shown):
+    """Does lesson 00 show the source without the dossier's date, and reveal the kit's
+    dating only after the student has written an answer to 00.dating?"""
+    from medialit.dossier import event
+    from medialit.lessons import question, show_dating, show_source
+
+    show_source()
+    text = _html(shown)
+    assert "Not known" in text and "31 January 2019" not in text
+    button, out = show_dating(after="00.dating").children
+    button.click()
+    assert "Write your own answer above first" in out.value
+    question("00.dating").children[1].value = "Find the tweet it quotes and its date."
+    button.click()
+    assert "31 January 2019" in out.value
+    assert event("xi_tweet").citation in out.value
+
+
+def test_an_earlier_answer_is_shown_back(shown):
+    """Does lesson 08 show the first reaction saved in lesson 00, or say there is none?"""
+    from medialit.lessons import question, show_my_answer
+
+    show_my_answer("00.reaction")
+    assert "no saved answer" in _html(shown)
+    shown.clear()
+    question("00.reaction").children[1].value = "It worried me <a little>."
+    show_my_answer("00.reaction")
+    text = _html(shown)
+    assert "What you wrote in lesson 00" in text and "It worried me &lt;a little&gt;." in text
+
+
+def test_chart_before_tagging_points_to_the_tagger_above(shown):
+    """With the lesson's tagger shown but nothing tagged (Run All), does the chart say to tag
+    in the tagger above, rather than in the lesson the student is already in?"""
+    from medialit.lessons import my_chart, tag
+
+    tagger = tag("lesson01", layers=["role"])
+    my_chart("map", "lesson01", layer="role")
+    text = _html(shown)
+    assert "Tag the sentences in the tagger above first" in text
+    assert "Do the tagging in lesson 01" not in text
+    del tagger
 
 
 def test_lesson08_compares_with_the_practice_reference(shown):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import importlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
@@ -41,6 +42,8 @@ __all__ = [
     "question",
     "reveal",
     "show_article",
+    "show_dating",
+    "show_my_answer",
     "show_paragraph",
     "show_rewrite",
     "show_source",
@@ -230,20 +233,62 @@ def show_paragraph(number: int, article: str = "seed") -> None:
 
 
 def show_source() -> None:
-    """Lesson 00: what the kit knows, and does not know, about where the article came from."""
+    """Lesson 00: what the kit knows, and does not know, about where the article came from.
+
+    The date is left out on purpose: lesson 00 asks the student to work it out first, and
+    ``show_dating`` shows the kit's dating afterwards.
+    """
     info = _item("00.source")
     rows = "".join(
         f"<tr><th style='text-align:left;padding-right:1em'>{_esc(k)}</th>"
         f"<td style='text-align:left'>{_esc(v)}</td></tr>"
         for k, v in info["facts"]
     )
+    display(HTML(_STYLE + f"<table class='ml-table'>{rows}</table>"))
+
+
+def _dating_html() -> str:
+    info = _item("00.source")
     record = _module("dossier").event(info["dossier_event"])
-    dating = (
-        f"<p><b>Dating it.</b> {_esc(info['dating'])}</p>"
+    return (
+        f"{_STYLE}<p><b>Dating it.</b> {_esc(info['dating'])}</p>"
         f'<div class="ml-box">{_esc(record.what_the_record_shows)}<br>'
         f'<span class="ml-note">Source: {_esc(record.citation)}</span></div>'
     )
-    display(HTML(_STYLE + f"<table class='ml-table'>{rows}</table>{dating}"))
+
+
+def show_dating(*, after: str) -> widgets.VBox:
+    """Lesson 00: how the kit dates the article from its dossier, revealed only once the
+    student has written their own answer (the ``after`` question, e.g. ``"00.dating"``)."""
+    _item("00.source")  # a missing entry fails when the cell runs
+    return _after_writing(
+        after,
+        label="Show how the kit dates it",
+        css="ml-dating",
+        warn="Write your own answer above first — then compare.",
+        render=_dating_html,
+    )
+
+
+def show_my_answer(key: str) -> None:
+    """Show a written answer the student saved in an earlier lesson (e.g. ``"00.reaction"``),
+    read-only, or say plainly that there is none yet."""
+    exercise, name = _split_key(key, None)
+    path = answers_path(exercise)
+    saved = read_answers(path).responses.get(name, "").strip() if path.exists() else ""
+    lesson = exercise.removeprefix("lesson")
+    if not saved:
+        _say(
+            f"There is no saved answer to this question from lesson {lesson} yet "
+            f"(answers/{exercise}.json). You can go back and write one, or think back now."
+        )
+        return
+    display(
+        HTML(
+            _STYLE + f'<div class="ml-box"><b>What you wrote in lesson {_esc(lesson)}:</b>'
+            f'<div class="ml-quote">{_para(saved)}</div></div>'
+        )
+    )
 
 
 def label_guide(layer: str) -> None:
@@ -423,14 +468,31 @@ def tag(
     return widget
 
 
+def _tagger_is_live(path: Path) -> bool:
+    """Is a tagger for this answers file showing in this notebook (a cell above)?"""
+    try:
+        from medialit import tagger
+
+        live = tagger._LIVE.get(str(path.resolve()))
+    except (ImportError, AttributeError):
+        return False
+    widget = live() if live is not None else None
+    return widget is not None and not getattr(widget, "_retired", False)
+
+
 def _sheet_or_message(exercise: str) -> Any:
     """The student's saved sheet for an exercise, or None after saying what to do."""
     path = answers_path(exercise)
     if not path.exists():
         lesson = exercise.removeprefix("lesson")
+        todo = (
+            "Tag the sentences in the tagger above first"
+            if _tagger_is_live(path)
+            else f"Do the tagging in lesson {lesson} first"
+        )
         _say(
-            f"There are no saved answers for lesson {lesson} yet ({path}). Do the tagging in "
-            f"lesson {lesson} first, then run this cell again."
+            f"There are no saved answers for lesson {lesson} yet ({path}). {todo}, then run "
+            "this cell again."
         )
         return None
     return read_answers(path)
@@ -453,7 +515,7 @@ def my_chart(kind: str, exercise: str, layer: str = "role", article: str = "seed
             f"{article!r}; run this cell with article={sheet.article!r}."
         )
     if not any(layer in by_layer for by_layer in sheet.tags.values()):
-        _say(f"You have not tagged the {layer} layer yet: tag a few sentences above first.")
+        _say(f"You have not tagged the {layer} layer yet: tag a few sentences first.")
         return
     if kind == "map":
         fig = charts.rhetoric_map(sheet, layers=[layer])
@@ -543,31 +605,84 @@ def _lines(text: str) -> str:
     return "<br>".join(_esc(line) for line in str(text).splitlines())
 
 
+#: Appended to a date in the record that falls after the article was written.
+AFTER_ARTICLE = "after the article was written"
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_DATE = re.compile(rf"\b(\d{{1,2}}) ({'|'.join(_MONTHS)}) (\d{{4}})\b( \(([^)]*)\))?")
+
+
+def mark_later_dates(text: str) -> str:
+    """Label every full date in ``text`` later than the article's ("5 February 2019") with
+    "(after the article was written)", so no one mistakes it for something the writer knew.
+    A bracket right after the date takes the label in: "5 February 2019 (after the article
+    was written; State of the Union)"."""
+    from datetime import date
+
+    written = _module("dossier").ARTICLE_DATE
+
+    def label(match: re.Match) -> str:
+        day, month, year, bracket, inside = match.groups()
+        when = date(int(year), _MONTHS.index(month) + 1, int(day))
+        if when <= written:
+            return match.group(0)
+        note = f"{AFTER_ARTICLE}; {inside}" if bracket else AFTER_ARTICLE
+        return f"{day} {month} {year} ({note})"
+
+    return _DATE.sub(label, text)
+
+
 def show_timeline() -> None:
-    """Lesson 04: the dated record from the dossier, as a timeline chart with its sources."""
+    """Lesson 04: the dated record from the dossier, as a timeline chart with its sources.
+
+    Dates in the record later than the article are labelled as such (``mark_later_dates``).
+    """
     dossier = _module("dossier")
     _show_figure(dossier.timeline())
     frame = dossier.dossier_frame()
+    frame["what_the_record_shows"] = frame["what_the_record_shows"].map(mark_later_dates)
     display(HTML(_STYLE + _table(frame, ["when", "event", "what_the_record_shows", "sources"])))
 
 
 def claims_table() -> None:
-    """Lesson 04: each checkable claim of the article beside what the record shows.
+    """Lesson 04: each checkable claim of the article beside the dossier events it rests on.
 
-    The table is ``medialit.dossier.claims_beside_record()``, which leaves out the kit's
+    Each event is named with its date only; the full record of each event is in the table
+    of ``show_timeline()``, so a record used by several claims is not repeated. The rows
+    come from ``medialit.dossier.claims_beside_record()``, which leaves out the kit's
     verdict on purpose: ``verdicts()`` reveals it only after the student has chosen.
     """
-    frame = _module("dossier").claims_beside_record()
-    rows = "".join(
-        f"<tr><td>{_esc(c.id)}<br><span class='ml-id'>{_esc(c.unit)}</span></td>"
-        f"<td>{_esc(c.claim)}</td><td>{_lines(c.record)}</td>"
-        f"<td class='ml-note'>{_lines(c.citations)}</td></tr>"
-        for c in frame.itertuples()
-    )
+    dossier = _module("dossier")
+    frame = dossier.claims_beside_record()
+    rows = []
+    for c in frame.itertuples():
+        events = [dossier.event(i.strip()) for i in c.dossier.split(";") if i.strip()]
+        record = "<br>".join(
+            f"{_esc(e.when)}: {_esc(e.event)} <span class='ml-id'>{_esc(e.id)}</span>"
+            for e in events
+        )
+        rows.append(
+            f"<tr><td>{_esc(c.id)}<br><span class='ml-id'>{_esc(c.unit)}</span></td>"
+            f"<td>{_esc(c.claim)}</td><td>{record or _lines(c.record)}</td>"
+            f"<td class='ml-note'>{_lines(c.citations)}</td></tr>"
+        )
     head = (
-        "<tr><th>claim</th><th>the article says</th><th>the record shows</th><th>sources</th></tr>"
+        "<tr><th>claim</th><th>the article says</th><th>the record it rests on (full text "
+        "under the timeline)</th><th>sources</th></tr>"
     )
-    display(HTML(_STYLE + f"<table class='ml-table'>{head}{rows}</table>"))
+    display(HTML(_STYLE + f"<table class='ml-table'>{head}{''.join(rows)}</table>"))
 
 
 def verdicts(exercise: str = "lesson04") -> widgets.VBox:
@@ -650,18 +765,31 @@ def show_rewrite(rewrite_id: str, *, after: str) -> widgets.VBox:
     """The kit's rewrite (``data/rewrites.csv``, e.g. ``"R1"``) and its list of changes,
     revealed only once the student has saved their own version (the ``after`` question)."""
     _module("rewrites").get_rewrite(rewrite_id)  # an unknown id fails when the cell runs
+    return _after_writing(
+        after,
+        label="Show the kit's rewrite",
+        css="ml-rewrite",
+        warn="Write your own version above first — then compare.",
+        render=lambda: _STYLE + _rewrite_html(rewrite_id),
+    )
+
+
+def _after_writing(
+    after: str, *, label: str, css: str, warn: str, render: Callable[[], str]
+) -> widgets.VBox:
+    """A button that shows ``render()`` only once the ``after`` answer has been written."""
     exercise, name = _split_key(after, None)
-    button = widgets.Button(description="Show the kit's rewrite", icon="eye", layout=_WIDE)
+    button = widgets.Button(description=label, icon="eye", layout=_WIDE)
     button.add_class("ml-reveal")
     out = widgets.HTML()
 
     def on_click(_: Any) -> None:
         if len(_saved_response(exercise, name).strip()) < MIN_ANSWER_CHARS:
-            out.value = _status("Write your own version above first — then compare.", "warn")
+            out.value = _status(warn, "warn")
             return
-        out.value = _STYLE + _rewrite_html(rewrite_id)
+        out.value = render()
 
     button.on_click(on_click)
     widget = widgets.VBox([button, out])
-    widget.add_class("ml-rewrite")
+    widget.add_class(css)
     return widget
