@@ -169,8 +169,8 @@ def contents_notebook(lessons: list[Lesson]) -> nbformat.NotebookNode:
     about = (
         "## About the texts\n\n"
         "- **The article** is a real opinion piece from the Washington Examiner, shown "
-        "exactly as the kit received it. Lesson 00 says what we know and do not know about "
-        "it.\n"
+        'exactly as the kit received it, minus a stray "Related Content" line from the web '
+        "page. Lesson 00 says what we know and do not know about it.\n"
         "- **The practice op-ed** in lesson 08 was *written for this kit*, for practice. It "
         "is not a published article.\n"
         "- **Facts about events** outside the article come from the kit's dossier, and every "
