@@ -223,3 +223,41 @@ def test_the_kit_assignment_grades_fairly(tmp_path):
     problems = {r.student: "; ".join(r.problems) for r in report.results}
     assert problems["all-correct"] == ""
     assert "deleted" in problems["test-cell-deleted"]
+
+
+def test_course_demo_runs_the_whole_workflow(tmp_path, capsys):
+    """``medialit course demo``: init, grade, feedback, export and chart; numbers add up."""
+    target = tmp_path / "demo"
+    assert (
+        main(
+            [
+                "course",
+                "demo",
+                str(target),
+                "--students",
+                "5",
+                "--assignment",
+                "a1_claims",
+                "--timeout",
+                "20",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "a1_claims: 5 submissions (5 graded)" in out
+    assert "Per-question rows add up to each student's total: yes." in out
+    assert "Feedback files: 5 " in out
+    reports = target / "reports"
+    png = (reports / "distribution-a1_claims.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
+    grades = pd.read_csv(reports / "grades-a1_claims.csv")
+    long = pd.read_csv(reports / "grades-per-question.csv")
+    canvas = pd.read_csv(reports / "gradebook-canvas.csv").iloc[1:]
+    totals = long.groupby("student")["score"].sum()
+    assert sorted(grades["student"]) == sorted(totals.index) == sorted(canvas["SIS User ID"])
+    for row in grades.itertuples():
+        assert abs(totals[row.student] - row.score) < 1e-6
+    assert (canvas.set_index("SIS User ID")["a1_claims"].astype(float) - totals).abs().max() < 1e-6
+    # the synthetic class is not all alike: the bands of students differ
+    assert grades["score"].nunique() > 1
