@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         config = plain / "nbgrader_config.py"
         config.write_text(config.read_text().replace(str(ours.root), str(plain)))
 
-        floor = _empty_notebook_floor(5)  # again after the runs: load on a shared box varies
+        floor = _empty_notebook_floor(5)  # and again after the runs (load varies)
         parallel, sequential = [], []
         for i in range(args.repeat):
             print(
@@ -139,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"speed-up (sequential / parallel): {t_seq / t_par:.2f}x")
         print(
-            f"floor, kernel start + empty notebook: {t_floor:.2f} s  -> sequential is "
+            f"floor, kernel start + empty notebook (median of {len(floor)}): {t_floor:.2f} s"
+            f"  -> sequential is "
             f"{t_seq / n / t_floor:.1f}x the floor per notebook, parallel "
             f"{t_par / n / t_floor:.1f}x"
         )
