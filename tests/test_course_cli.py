@@ -306,3 +306,22 @@ def test_a_test_cell_after_a_read_only_cell_is_restored_too(tmp_path, release):
     got = nbformat.read(folder / "tiny.ipynb", as_version=4)
     ids = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in got.cells]
     assert ids[i : i + 2] == ["choices", "genre_test"]
+
+
+def test_course_checks_close_and_reopen_with_one_command(tmp_path, capsys):
+    """Course mode: 'course checks init' closes every assignment, 'open NAME' reopens one."""
+    from medialit import course_mode
+    from medialit.cli import main
+
+    assert main(["course", "checks", "init", "--config", str(tmp_path)]) == 0
+    path = tmp_path / course_mode.CONFIG_NAME
+    everything = course_mode.read_config(path)
+    assert "a1_claims" in everything and len(everything) == 4
+    assert main(["course", "checks", "open", "a1_claims", "--config", str(tmp_path)]) == 0
+    assert course_mode.read_config(path) == everything - {"a1_claims"}
+    out = capsys.readouterr().out
+    assert "a1_claims: checks open" in out
+    assert "a2_evidence: checks closed until feedback" in out
+    assert main(["course", "checks", "open", "a9_nothing", "--config", str(tmp_path)]) == 2
+    assert "Unknown assignment(s) a9_nothing" in capsys.readouterr().err
+    assert course_mode.read_config(path) == everything - {"a1_claims"}

@@ -207,6 +207,11 @@ def test_the_kit_assignment_grades_fairly(tmp_path):
 
     assignment = "a1_claims"
     course = c.init_course(tmp_path / "kit", assignments=[assignment], timeout=20)
+    # init turns course mode on: the graded items' lesson checks are closed while grading,
+    # and the scores below are earned with it on.
+    from medialit import course_mode
+
+    assert course_mode.read_config(course.root / course_mode.CONFIG_NAME) == {assignment}
     (release,) = course.release_notebooks(assignment)
     gf.kit_fixtures(release, course.root / "submitted", assignment)
     report = c.grade(course.root, assignment, jobs=2, budget=120)

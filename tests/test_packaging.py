@@ -44,6 +44,7 @@ def test_wheel_ships_data_seed_and_notebooks(wheel):
         "medialit/_shipped/data/layers.csv",
         "medialit/_shipped/seeds/000_50abb9f4152b4059.txt",
         "medialit/cli.py",
+        "medialit/_shipped/solutions/a1_claims/a1_claims.ipynb",
     ):
         assert needed in names
     assert any(n.startswith("medialit/_shipped/notebooks/") for n in names) or not list(

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from medialit import course as c
+from medialit import course_mode
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -19,6 +20,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(f"Course ready in {made.root}")
     print(f"  gradebook: {made.db_url}")
     print(f"  assignments: {', '.join(made.assignments())} (student copies in release/)")
+    print(
+        f"  course mode: the lessons' expert checks for these assignments are closed "
+        f"({made.root / course_mode.CONFIG_NAME}). On a JupyterHub, set "
+        f"{course_mode.ENV_VAR} to that file in every student's environment; reopen an "
+        f"assignment's checks after feedback with 'medialit course checks open NAME "
+        f"--config {made.root}'."
+    )
     print(
         "Next: collect submissions into submitted/<student>/<assignment>/, then "
         f"'medialit grade {args.dir} <assignment>'."
@@ -152,6 +160,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="seconds a cell may run (default: %(default)s)",
     )
     q.set_defaults(func=cmd_demo)
+
+    q = course_sub.add_parser(
+        "checks",
+        help="close or reopen the lessons' expert checks for graded assignments",
+        description="Course mode. While an assignment is being graded, the lessons' expert "
+        "checks for its items stay closed, so they cannot hand students the answers; reopen "
+        "them after feedback is released. 'init' closes every assignment's checks, 'open' "
+        "and 'lock' change the named ones ('all' for every one), 'status' lists them. "
+        "Without any course settings file, every check is open (self-study).",
+    )
+    course_mode.add_arguments(q)
 
     p = sub.add_parser(
         "grade",

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from medialit import paths
+from medialit import course_mode, paths
 from medialit.errors import MedialitError
 
 #: The kit's graded assignments, in teaching order (folders of ``solutions/``).
@@ -214,6 +214,9 @@ def init_course(
             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "answers"),
         )
     (root / "submitted").mkdir(exist_ok=True)
+    # Course mode: the lessons' expert checks for these assignments stay closed until the
+    # instructor reopens them after feedback (``medialit course checks open NAME``).
+    course_mode.write_config(root, [p.name for p in folders])
     course = Course(root)
     for i, folder in enumerate(folders, 1):
         progress(f"[{i}/{len(folders)}] generating the student release of {folder.name} ...")

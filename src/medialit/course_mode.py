@@ -16,8 +16,8 @@ Where a kernel looks for it, first match wins:
 Without a file, everything is open. A file that cannot be read closes every check (the safe
 side) and says so. The instructor switches checks back on with one command::
 
-    python -m medialit.course_mode open a1_claims      # after releasing a1's feedback
-    python -m medialit.course_mode status
+    medialit course checks open a1_claims      # after releasing a1's feedback
+    medialit course checks status             # (or: python -m medialit.course_mode ...)
 
 This is a courtesy against spoilers, not security: the reference ships with the package.
 """
@@ -165,7 +165,8 @@ def write_config(path: str | Path, locked) -> Path:
 
 def _target(args: argparse.Namespace) -> Path:
     if args.config:
-        return Path(args.config)
+        given = Path(args.config)
+        return given / CONFIG_NAME if given.is_dir() else given
     found = find_config()
     if found is None:
         raise MedialitError(
@@ -194,6 +195,11 @@ def run(args: argparse.Namespace) -> int:
             raise MedialitError(f"Name the assignment(s) to {args.action}, e.g. a1_claims.")
         if names == ["all"]:
             names = everything
+        unknown = sorted(set(names) - set(everything))
+        if unknown:
+            raise MedialitError(
+                f"Unknown assignment(s) {', '.join(unknown)}; choose from {', '.join(everything)}."
+            )
         locked = locked - set(names) if args.action == "open" else locked | set(names)
         write_config(path, locked)
     for name in everything:
