@@ -214,9 +214,11 @@ def init_course(
             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "answers"),
         )
     (root / "submitted").mkdir(exist_ok=True)
-    # Course mode: the lessons' expert checks for these assignments stay closed until the
-    # instructor reopens them after feedback (``medialit course checks open NAME``).
-    course_mode.write_config(root, [p.name for p in folders])
+    # Course mode: the lessons' expert checks for the kit's graded assignments stay closed
+    # until the instructor reopens them after feedback (``medialit course checks open NAME``).
+    graded = [p.name for p in folders if p.name in course_mode.kit_assignments()]
+    if graded:
+        course_mode.write_config(root, graded)
     course = Course(root)
     for i, folder in enumerate(folders, 1):
         progress(f"[{i}/{len(folders)}] generating the student release of {folder.name} ...")

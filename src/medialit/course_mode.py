@@ -69,7 +69,8 @@ def find_config(start: str | Path | None = None) -> Path | None:
     return None
 
 
-def _all_assignments() -> frozenset[str]:
+def kit_assignments() -> frozenset[str]:
+    """The kit's graded assignments, whose lesson checks course mode can close."""
     from medialit.grading import ASSIGNMENTS
 
     return frozenset(ASSIGNMENTS)
@@ -90,11 +91,11 @@ def read_config(path: Path) -> frozenset[str]:
     locked = data.get("locked", [])
     if not isinstance(locked, list) or not all(isinstance(x, str) for x in locked):
         raise MedialitError(f'{path}: "locked" must be a list of assignment names.')
-    unknown = sorted(set(locked) - _all_assignments())
+    unknown = sorted(set(locked) - kit_assignments())
     if unknown:
         raise MedialitError(
             f"{path}: unknown assignment(s) {', '.join(unknown)}; "
-            f"the kit's assignments are {', '.join(sorted(_all_assignments()))}."
+            f"the kit's assignments are {', '.join(sorted(kit_assignments()))}."
         )
     return frozenset(locked)
 
@@ -107,7 +108,7 @@ def current(start: str | Path | None = None) -> CourseConfig:
     try:
         return CourseConfig(path, read_config(path))
     except MedialitError as exc:
-        return CourseConfig(path, _all_assignments(), problem=str(exc))
+        return CourseConfig(path, kit_assignments(), problem=str(exc))
 
 
 def locked_assignments() -> frozenset[str]:
@@ -152,11 +153,11 @@ def write_config(path: str | Path, locked) -> Path:
     if path.is_dir():
         path = path / CONFIG_NAME
     names = sorted(set(locked))
-    unknown = sorted(set(names) - _all_assignments())
+    unknown = sorted(set(names) - kit_assignments())
     if unknown:
         raise MedialitError(
             f"Unknown assignment(s) {', '.join(unknown)}; "
-            f"choose from {', '.join(sorted(_all_assignments()))}."
+            f"choose from {', '.join(sorted(kit_assignments()))}."
         )
     data = {"format": FORMAT, "version": VERSION, "locked": names}
     write_atomic(path, json.dumps(data, indent=2) + "\n")
@@ -178,7 +179,7 @@ def _target(args: argparse.Namespace) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out one course-mode command; returns an exit code."""
-    everything = sorted(_all_assignments())
+    everything = sorted(kit_assignments())
     if args.action == "init":
         folder = Path(args.config or ".")
         path = folder / CONFIG_NAME if folder.is_dir() or not folder.suffix else folder
