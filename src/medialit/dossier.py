@@ -16,7 +16,6 @@ gives verdicts, and reveals the kit's reading only afterwards (``check_verdict()
 
 from __future__ import annotations
 
-import csv
 import re
 import textwrap
 from collections.abc import Sequence
@@ -32,6 +31,7 @@ from matplotlib.figure import Figure
 from medialit import paths
 from medialit.answers import VERDICTS
 from medialit.article import Article, load_article
+from medialit.datafile import by_id, read_csv_rows
 from medialit.errors import MedialitError
 
 DOSSIER_COLUMNS = (
@@ -140,33 +140,8 @@ class Claim:
 
 # -- reading and checking the files --------------------------------------------------------
 def _read(path: Path, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) pairs of a UTF-8 CSV file with exactly these columns."""
-    if not path.is_file():
-        raise DossierError(
-            f"{path}: file not found. Reinstall medialit or restore the file from the kit."
-        )
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            if list(header) != list(columns):
-                raise DossierError(
-                    f"{path}: the first line must name the columns {','.join(columns)}; "
-                    f"found {','.join(header) or 'nothing'}."
-                )
-            rows = []
-            for row in reader:
-                if None in row or any(v is None for v in row.values()):
-                    raise DossierError(
-                        f"{path}, line {reader.line_num}: expected {len(columns)} fields; "
-                        "check the commas and quotes on that line."
-                    )
-                rows.append((reader.line_num, {k: v.strip() for k, v in row.items()}))
-    except UnicodeDecodeError as exc:
-        raise DossierError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8.") from exc
-    if not rows:
-        raise DossierError(f"{path}: the file has a header but no rows.")
-    return rows
+    """(line number, row) pairs of a CSV file with exactly these columns and some rows."""
+    return read_csv_rows(path, columns, error=DossierError, exact=True, require_rows=True)
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -345,24 +320,12 @@ def load_claims(
 
 def event(event_id: str) -> Event:
     """One dossier event by id; a clear error lists the ids if there is none."""
-    events = load_dossier()
-    for e in events:
-        if e.id == event_id:
-            return e
-    raise DossierError(
-        f"There is no dossier row {event_id!r}. Rows: {', '.join(e.id for e in events)}."
-    )
+    return by_id(load_dossier(), event_id, error=DossierError, noun="dossier row", nouns="Rows")
 
 
 def claim(claim_id: str) -> Claim:
     """One claim by id (``"C3"``); a clear error lists the ids if there is none."""
-    claims = load_claims()
-    for c in claims:
-        if c.id == claim_id:
-            return c
-    raise DossierError(
-        f"There is no claim {claim_id!r}. Claims: {', '.join(c.id for c in claims)}."
-    )
+    return by_id(load_claims(), claim_id, error=DossierError, noun="claim", nouns="Claims")
 
 
 # -- tables ----------------------------------------------------------------------------------

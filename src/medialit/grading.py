@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import csv
 import html
 import io
 import json
@@ -32,11 +31,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from medialit import paths
 from medialit.answers import VERDICTS, AnswerSheet, answers_path, open_answers, read_answers
 from medialit.errors import AnswersError, MedialitError
+
+if TYPE_CHECKING:
+    from medialit.dossier import Claim
 
 __all__ = [
     "check_item",
@@ -247,11 +249,11 @@ def _labels(entry: Any) -> list[str]:
     return sorted(set(entry.accepted) - {"none"})
 
 
-def load_claims() -> dict[str, dict[str, str]]:
-    """The checkable claims in ``data/claims.csv``, by id."""
-    path = paths.data_file("claims.csv")
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {row["id"]: row for row in csv.DictReader(fh)}
+def load_claims() -> dict[str, Claim]:
+    """The checkable claims in ``data/claims.csv`` (checked by the dossier module), by id."""
+    from medialit.dossier import load_claims as dossier_claims  # matplotlib: load when used
+
+    return {c.id: c for c in dossier_claims()}
 
 
 def agreement_answer() -> str:
@@ -286,12 +288,11 @@ def public_key(item_id: str, reference: Any = None) -> Any:
         claims = load_claims()
         key = {}
         for claim in it.units:
-            row = claims[claim]
-            if row.get("settled") != "yes":
+            if not claims[claim].settled:
                 raise MedialitError(
                     f"Claim {claim} is not settled by the dossier; grade only settled claims."
                 )
-            key[claim] = [row["kit_verdict"]]
+            key[claim] = [claims[claim].kit_verdict]
         return key
     raise MedialitError(f"{item_id} is graded by hand; it has no key.")
 
@@ -315,7 +316,7 @@ def _reasoning(it: Item, sheet: AnswerSheet, misses: list[str], reference: Any) 
         claims = load_claims()
         for claim in misses:
             if claim in sheet.verdicts:
-                lines.append(f"{claim}: {claims[claim]['explanation']}")
+                lines.append(f"{claim}: {claims[claim].explanation}")
     return [line for line in lines if line]
 
 
@@ -624,9 +625,9 @@ def choose_verdict(item_id: str, folder: str | Path = "answers") -> Any:
 
         buttons.observe(save, names="value")
         reason.observe(save, names="value")
-        text = html.escape(row["claim"])
+        text = html.escape(row.claim)
         rows.append(
-            w.VBox([w.HTML(f"<b>{claim}</b> ({row['unit']}): {text}"), buttons, reason, status])
+            w.VBox([w.HTML(f"<b>{claim}</b> ({row.unit}): {text}"), buttons, reason, status])
         )
     box = w.VBox(rows)
     box.add_class("medialit-verdicts")

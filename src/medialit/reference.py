@@ -17,7 +17,6 @@ The file is validated on load; every problem names the file, the row and what to
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,6 +26,7 @@ import pandas as pd
 
 from medialit import paths
 from medialit.article import Article, load_article
+from medialit.datafile import read_csv_rows
 from medialit.errors import MedialitError
 from medialit.scheme import Scheme, default_scheme
 
@@ -181,39 +181,8 @@ def load_reference(
 @cache
 def _load(path: Path, mtime: int, size: int, art: Article, scheme: Scheme) -> Reference:
     """Parse and validate (cached per file version, so a corrected file is re-read)."""
-    rows = _read_rows(path)
+    rows = read_csv_rows(path, COLUMNS, error=ReferenceFileError, word="row", skip_blank=True)
     return _build(path, rows, art, scheme)
-
-
-def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = [h.strip() for h in (reader.fieldnames or [])]
-            missing = [c for c in COLUMNS if c not in header]
-            if missing:
-                raise ReferenceFileError(
-                    f"{path}, row 1 (header): missing column(s) {', '.join(missing)}. "
-                    f"The header must be: {','.join(COLUMNS)}."
-                )
-            reader.fieldnames = header
-            rows = []
-            for number, row in enumerate(reader, start=2):
-                if None in row:
-                    raise ReferenceFileError(
-                        f"{path}, row {number}: more values than columns; "
-                        "put quotes around any value that contains a comma."
-                    )
-                if not any((v or "").strip() for v in row.values()):
-                    continue  # a blank line
-                rows.append((number, {k: (row[k] or "").strip() for k in COLUMNS}))
-            return rows
-    except UnicodeDecodeError as exc:
-        raise ReferenceFileError(
-            f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8."
-        ) from exc
-    except csv.Error as exc:
-        raise ReferenceFileError(f"{path}: not a readable CSV file ({exc}).") from exc
 
 
 def _split(value: str) -> tuple[str, ...]:

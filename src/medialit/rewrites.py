@@ -10,7 +10,6 @@ each change as ``original words -> new words: why``, separated by `` | ``; the n
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +19,7 @@ import pandas as pd
 
 from medialit import paths
 from medialit.article import load_article
+from medialit.datafile import by_id, read_csv_rows
 from medialit.errors import MedialitError
 
 COLUMNS = ("id", "lesson", "units", "original_source", "rewrite", "changes")
@@ -78,22 +78,10 @@ def _parse_changes(where: str, value: str) -> tuple[Change, ...]:
 def read_rewrites(path: str | Path) -> tuple[Rewrite, ...]:
     """Read and check a rewrites file: units exist, and every change matches both texts."""
     path = Path(path)
-    if not path.is_file():
-        raise RewriteError(f"{path}: file not found. Restore it from the kit.")
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if list(reader.fieldnames or []) != list(COLUMNS):
-            raise RewriteError(
-                f"{path}: the first line must name the columns {','.join(COLUMNS)}; "
-                f"found {','.join(reader.fieldnames or []) or 'nothing'}."
-            )
-        rows = [(reader.line_num, row) for row in reader]
+    rows = read_csv_rows(path, COLUMNS, error=RewriteError, exact=True, require_rows=True)
     result, seen = [], set()
     for line, row in rows:
         where = f"{path}, line {line}"
-        if None in row or any(v is None for v in row.values()):
-            raise RewriteError(f"{where}: expected {len(COLUMNS)} fields; check commas and quotes.")
-        row = {k: v.strip() for k, v in row.items()}
         for name in COLUMNS:
             if not row[name]:
                 raise RewriteError(f"{where}: the {name} column is empty; fill it in.")
@@ -125,8 +113,6 @@ def read_rewrites(path: str | Path) -> tuple[Rewrite, ...]:
                 row["id"], row["lesson"], units, row["original_source"], row["rewrite"], changes
             )
         )
-    if not result:
-        raise RewriteError(f"{path}: the file has a header but no rows.")
     return tuple(result)
 
 
@@ -148,13 +134,7 @@ def load_rewrites(path: str | Path | None = None) -> tuple[Rewrite, ...]:
 
 def get_rewrite(rewrite_id: str) -> Rewrite:
     """One rewrite by id (``"R1"``); a clear error lists the ids if there is none."""
-    rewrites = load_rewrites()
-    for r in rewrites:
-        if r.id == rewrite_id:
-            return r
-    raise RewriteError(
-        f"There is no rewrite {rewrite_id!r}. Rewrites: {', '.join(r.id for r in rewrites)}."
-    )
+    return by_id(load_rewrites(), rewrite_id, error=RewriteError, noun="rewrite", nouns="Rewrites")
 
 
 def for_lesson(lesson: str) -> list[Rewrite]:

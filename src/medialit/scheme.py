@@ -8,13 +8,13 @@ what is wrong.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from medialit import paths
+from medialit.datafile import read_csv_rows
 from medialit.errors import SchemeError
 
 LAYER_COLUMNS = ("layer", "order", "title", "question", "choice", "applies_when", "lesson")
@@ -117,34 +117,6 @@ class Scheme:
         return pd.DataFrame(rows)
 
 
-def _read_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    if not path.is_file():
-        raise SchemeError(f"{path}: file not found. Restore it from the medialit repository.")
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            missing = [c for c in columns if c not in header]
-            if missing:
-                raise SchemeError(
-                    f"{path}, row 1 (header): missing column(s) {', '.join(missing)}. "
-                    f"The header must be: {','.join(columns)}."
-                )
-            rows = []
-            for number, row in enumerate(reader, start=2):
-                if None in row:
-                    raise SchemeError(
-                        f"{path}, row {number}: more values than columns; "
-                        "put quotes around any value that contains a comma."
-                    )
-                rows.append((number, {k: (row[k] or "").strip() for k in columns}))
-            return rows
-    except UnicodeDecodeError as exc:
-        raise SchemeError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8.") from exc
-    except csv.Error as exc:
-        raise SchemeError(f"{path}: not a readable CSV file ({exc}).") from exc
-
-
 def _is_name(value: str) -> bool:
     return bool(value) and value.replace("_", "").isalnum() and value == value.lower()
 
@@ -159,7 +131,7 @@ def load_scheme(scheme_path: Path | None = None, layers_path: Path | None = None
     layers_path = Path(layers_path)
 
     layer_rows: dict[str, tuple[int, dict[str, str]]] = {}
-    for number, row in _read_rows(layers_path, LAYER_COLUMNS):
+    for number, row in read_csv_rows(layers_path, LAYER_COLUMNS, error=SchemeError, word="row"):
         name = row["layer"]
         if not _is_name(name):
             raise SchemeError(
@@ -180,7 +152,7 @@ def load_scheme(scheme_path: Path | None = None, layers_path: Path | None = None
         layer_rows[name] = (number, row)
 
     labels: dict[str, list[Label]] = {name: [] for name in layer_rows}
-    for number, row in _read_rows(scheme_path, LABEL_COLUMNS):
+    for number, row in read_csv_rows(scheme_path, LABEL_COLUMNS, error=SchemeError, word="row"):
         layer, name = row["layer"], row["label"]
         if layer not in labels:
             raise SchemeError(
