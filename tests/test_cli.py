@@ -113,3 +113,20 @@ def test_lab_opens_the_first_notebook(monkeypatch, tmp_path):
 def test_lab_refuses_a_folder_without_lessons(tmp_path, capsys):
     assert cli.main(["lab", "--dir", str(tmp_path)]) == 2
     assert "No lesson notebooks" in capsys.readouterr().err
+
+
+def test_lab_on_a_read_only_folder_says_how_to_copy_the_lessons(monkeypatch, tmp_path, capsys):
+    (tmp_path / cli.FIRST_NOTEBOOK).write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(cli, "_writable", lambda folder: False)
+    assert cli.main(["lab", "--dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "read-only" in err and "medialit copy-lessons DIR" in err
+
+
+def test_copy_lessons_copies_the_notebooks_and_refuses_to_overwrite(tmp_path, capsys):
+    target = tmp_path / "my-course"
+    assert cli.main(["copy-lessons", str(target)]) == 0
+    assert (target / cli.FIRST_NOTEBOOK).is_file()
+    assert len(list(target.glob("0*_*.ipynb"))) == 10
+    assert cli.main(["copy-lessons", str(target)]) == 2
+    assert "already exists" in capsys.readouterr().err

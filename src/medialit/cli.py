@@ -80,7 +80,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
     if not _writable(folder):
         raise MedialitError(
             f"The course folder {folder} is read-only (an installed copy). "
-            "Copy it somewhere of your own with 'medialit lab --copy-to DIR'."
+            "Copy the lessons to a folder of your own with 'medialit copy-lessons DIR', "
+            "then run 'medialit lab --dir DIR'."
         )
     command = [
         sys.executable,
@@ -108,7 +109,11 @@ def cmd_copy(args: argparse.Namespace) -> int:
     target = Path(args.target)
     if target.exists():
         raise MedialitError(f"{target} already exists; choose a new folder name.")
-    shutil.copytree(paths.notebooks_dir(), target)
+    shutil.copytree(
+        paths.notebooks_dir(),
+        target,
+        ignore=shutil.ignore_patterns("answers", ".ipynb_checkpoints", "__pycache__"),
+    )
     print(f"Copied the lessons to {target}. Open them with: medialit lab --dir {target}")
     return 0
 
