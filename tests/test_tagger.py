@@ -256,17 +256,18 @@ def test_answers_and_frames(tmp_path, capsys):
 def test_failed_save_is_shown_and_loses_nothing(tmp_path, monkeypatch):
     """If the disk refuses a write, does the student see why, keep the choice, and get it
     saved with the next change?"""
-    tagger = Tagger("01_anatomy", folder=tmp_path)
-    real_save = tagger.model.file.save
+    import medialit.answers
 
-    def refuse():
+    tagger = Tagger("01_anatomy", folder=tmp_path)
+
+    def refuse(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(tagger.model.file, "save", refuse)
+    monkeypatch.setattr(medialit.answers, "write_atomic", refuse)  # the disk write itself
     press(tagger, "role", "thesis")
     assert "Not saved" in tagger.status_html.value and "No space left" in tagger.status_html.value
     assert tagger.label_buttons["role"]["thesis"].value is True
-    monkeypatch.setattr(tagger.model.file, "save", real_save)
+    monkeypatch.undo()
     tagger.next_button.click()
     press(tagger, "role", "claim")
     assert on_disk(tagger)["tags"] == {"P0.S1": {"role": ["thesis"]}, "P1.S1": {"role": ["claim"]}}

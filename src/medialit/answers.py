@@ -40,7 +40,7 @@ from typing import Any
 
 import pandas as pd
 
-from medialit.errors import AnswersError
+from medialit.errors import AnswersError, AnswersSaveError
 from medialit.scheme import Scheme, default_scheme
 
 FORMAT = "medialit-answers"
@@ -415,9 +415,19 @@ class AnswerFile:
             self.sheet.student = student
 
     def save(self) -> Path:
+        """Write the sheet atomically. If the disk refuses, the old file stays whole and
+        AnswersSaveError (an AnswersError and an OSError) says what to do; the answers stay
+        in memory and the next successful save writes them."""
         self.sheet.saved_at = datetime.now(UTC).isoformat(timespec="seconds")
         text = json.dumps(self.sheet.to_dict(), ensure_ascii=False, indent=2)
-        write_atomic(self.path, text + "\n")
+        try:
+            write_atomic(self.path, text + "\n")
+        except OSError as exc:
+            raise AnswersSaveError(
+                f"Your answer is kept in this notebook but could not be written to "
+                f"{self.path} ({exc.strerror or exc}). Check that the folder is writable "
+                "and has space; the next change will try again."
+            ) from exc
         return self.path
 
     # Convenience: change and save in one call.

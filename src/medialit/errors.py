@@ -17,5 +17,9 @@ class AnswersError(MedialitError):
     """A saved-answers file or an answer given to it is not valid."""
 
 
+class AnswersSaveError(AnswersError, OSError):
+    """Answers could not be written (disk full, read-only folder); the old file is intact."""
+
+
 class UnknownLabelError(AnswersError, ValueError):
     """A label that is not in the scheme for that layer."""

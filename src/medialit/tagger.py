@@ -270,14 +270,7 @@ class TaggerModel:
         snap = self._snapshot(unit, what)
         change()
         self.undo_stack.append(snap)
-        try:
-            self.file.save()
-        except OSError as exc:
-            raise AnswersError(
-                f"Your choice is kept in this notebook but could not be written to "
-                f"{self.path} ({exc.strerror or exc}). Check that the folder is writable "
-                "and has space; the next change will try again."
-            ) from exc
+        self.file.save()  # AnswersSaveError (a clear message) if the disk refuses
 
     # -- answers as data ----------------------------------------------------------------
     def to_frame(self) -> pd.DataFrame:
