@@ -30,7 +30,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -430,11 +429,3 @@ def as_decision_table(
         rows.append(decisions(tags, layer, units, device_labels))
         names.append(name)
     return pd.DataFrame(rows, index=names, columns=columns, dtype=object)
-
-
-def pairwise_kappas(table: pd.DataFrame) -> pd.DataFrame:
-    """Cohen's κ for every pair of annotators in a decision table (small classes only)."""
-    out = []
-    for a, b in combinations(table.index, 2):
-        out.append({"a": a, "b": b, "kappa": cohens_kappa(list(table.loc[a]), list(table.loc[b]))})
-    return pd.DataFrame(out, columns=["a", "b", "kappa"])

@@ -108,11 +108,6 @@ def label_colour(scheme: Scheme, layer: str, label: str) -> str:
     return YES_NO.get(label, "#999999")
 
 
-def _hatch(scheme: Scheme, layer: str, label: str) -> str:
-    names = scheme.layer(layer).label_names
-    return HATCHES[names.index(label) % len(HATCHES)] if label in names else ""
-
-
 def _unit_texts(article: str) -> dict[str, str]:
     from medialit.article import load_article
 
@@ -527,8 +522,3 @@ def label_counts(
         + "."
     )
     return _finish(fig, alt, save_to)
-
-
-def layer_titles(scheme: Scheme | None = None) -> Mapping[str, str]:
-    scheme = scheme or default_scheme()
-    return {layer.name: layer.title for layer in scheme.layers}

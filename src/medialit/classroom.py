@@ -15,7 +15,6 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from medialit import agreement as ag
@@ -192,9 +191,6 @@ class ClassAnswers:
         ]
         return pd.DataFrame(rows, columns=["layer", "label", "count"])
 
-    def skipped_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([(str(p), r) for p, r in self.skipped], columns=["file", "reason"])
-
     @property
     def reading(self) -> str:
         """One sentence on what was loaded."""
@@ -293,13 +289,3 @@ def _reason(exc: AnswersError, path: Path) -> str:
     message = str(exc)
     prefix = f"{path}: "
     return message[len(prefix) :] if message.startswith(prefix) else message
-
-
-def student_shares(answers: ClassAnswers, reference, layer: str) -> np.ndarray:
-    """Each student's share of accepted labels in one layer (students with no choices out)."""
-    shares = []
-    for tags in answers.tags.values():
-        choices, right, *_ = ag.reference_choices(tags, reference, layer)
-        if choices:
-            shares.append(right / choices)
-    return np.array(shares)

@@ -137,11 +137,6 @@ def get_rewrite(rewrite_id: str) -> Rewrite:
     return by_id(load_rewrites(), rewrite_id, error=RewriteError, noun="rewrite", nouns="Rewrites")
 
 
-def for_lesson(lesson: str) -> list[Rewrite]:
-    """The rewrites used in one lesson (``"05"`` or ``"06"``)."""
-    return [r for r in load_rewrites() if r.lesson == lesson]
-
-
 def changes_frame(rewrite_id: str) -> pd.DataFrame:
     """The changes of one rewrite as a table: original words, new words, why."""
     return pd.DataFrame(
