@@ -281,3 +281,20 @@ def test_course_mode_command_errors_are_one_line(tmp_path, capsys):
     assert course_mode.main(["init"]) == 2
     assert course_mode.main(["open", "all"]) == 0
     assert course_mode.locked_assignments() == frozenset()
+
+
+def test_grading_import_does_not_load_pandas():
+    """Does the notebooks' import cell stay light (pandas only loads for a table)?"""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom medialit.grading import *\n"
+        "from medialit.answers import AnswerSheet\nfrom medialit.scheme import default_scheme\n"
+        "assert 'pandas' not in sys.modules, 'pandas was imported'\n"
+        "frame = AnswerSheet(exercise='x', student='s').to_frame()\n"
+        "assert list(frame.columns)[:2] == ['student', 'exercise']\n"
+        "assert len(default_scheme().to_frame()) > 0\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr

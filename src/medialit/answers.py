@@ -36,12 +36,13 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from medialit.errors import AnswersError, AnswersSaveError
 from medialit.scheme import Scheme, default_scheme
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMAT = "medialit-answers"
 VERSION = 2
@@ -230,6 +231,8 @@ class AnswerSheet:
         With an ``article``, every unit appears (untagged ones with no labels); otherwise
         only tagged units do. ``labels`` and ``cues`` are tuples.
         """
+        import pandas as pd  # only here: the notebooks' answer widgets must import fast
+
         layer_names = layers or self._scheme().layer_names
         units = article.ids if article is not None else list(self.tags)
         rows = []

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from medialit import paths
 from medialit.datafile import read_csv_rows
 from medialit.errors import SchemeError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LAYER_COLUMNS = ("layer", "order", "title", "question", "choice", "applies_when", "lesson")
 LABEL_COLUMNS = ("layer", "label", "definition", "grounded_in", "cues")
@@ -101,6 +103,8 @@ class Scheme:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per label: layer, label, choice, definition, grounded_in, cues."""
+        import pandas as pd  # only here: importing the scheme must stay light
+
         rows = []
         for layer in self.layers:
             for lab in layer.labels:
