@@ -298,3 +298,18 @@ def test_grading_import_does_not_load_pandas():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+def test_unanswered_choice_gets_no_expert_reasoning(tmp_path, capsys):
+    """Does the self-check keep the expert's reasoning back until a choice is made?"""
+    explain = ITEMS["a1_genre"].explain
+    _blank(tmp_path / "answers", "a1_claims")
+    assert check_item("a1_genre") == 0
+    out = capsys.readouterr().out
+    assert "not answered yet" in out
+    assert explain not in out and "expert's reasoning" not in out
+    answers = open_answers("a1_claims", folder=tmp_path / "answers")
+    answers.set_response("genre", "news")
+    assert check_item("a1_genre") == 0
+    out = capsys.readouterr().out
+    assert "The expert's reasoning:" in out and explain in out

@@ -310,8 +310,8 @@ def _reasoning(it: Item, sheet: AnswerSheet, misses: list[str], reference: Any) 
         chosen = sheet.responses.get(it.response or "")
         if chosen in it.units:
             lines.append(f"{chosen}: {ref.entry(chosen, 'role').rationale}")
-    elif it.kind == "choice" and misses:
-        lines.append(it.explain)
+    elif it.kind == "choice" and misses and sheet.responses.get(it.response or ""):
+        lines.append(it.explain)  # only for a choice made: an unanswered one reveals nothing
     elif it.kind == "verdicts":
         claims = load_claims()
         for claim in misses:
