@@ -223,3 +223,39 @@ def test_frame_has_one_row_per_unit_and_layer():
     assert len(full) == 40
     assert full.set_index(["unit", "layer"]).loc[("P1.S1", "evidence"), "labels"] == ("quote",)
     assert full.set_index(["unit", "layer"]).loc[("P2.S1", "role"), "labels"] == ()
+
+
+def test_live_answers_is_one_object_per_file(tmp_path, monkeypatch):
+    """Do widgets on one answers file share one AnswerFile, keyed by the resolved path?"""
+    from medialit import answers
+
+    monkeypatch.setattr(answers, "_LIVE", {})
+    monkeypatch.chdir(tmp_path)
+    first = answers.live_answers("lesson01")
+    assert answers.live_answers("lesson01", folder=tmp_path / "answers") is first
+    assert answers.live_answers("lesson01", path="answers/../answers/lesson01.json") is first
+    assert answers.live_answers("lesson02") is not first
+    with pytest.raises(AnswersError, match="holds answers for exercise 'lesson01'"):
+        answers.live_answers("lesson02", path="answers/lesson01.json")
+
+
+def test_live_answers_keep_an_unsaved_change_over_a_changed_file(tmp_path, monkeypatch):
+    """After a failed save, is the answer kept (and written next) even if the file changed?"""
+    from medialit import answers
+
+    monkeypatch.setattr(answers, "_LIVE", {})
+    live = answers.live_answers("lesson01", folder=tmp_path)
+    live.set_response("genre", "opinion piece")
+
+    def refuse(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(answers, "write_atomic", refuse)
+        with pytest.raises(AnswersError, match="kept in this notebook"):
+            live.set_response("reaction", "angry")
+    open_answers("lesson01", folder=tmp_path).set_note("P1.S1", "from elsewhere")
+    again = answers.live_answers("lesson01", folder=tmp_path)
+    assert again is live and again.sheet.responses["reaction"] == "angry"
+    again.save()
+    assert read_answers(tmp_path / "lesson01.json").responses["reaction"] == "angry"

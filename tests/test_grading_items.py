@@ -313,3 +313,68 @@ def test_unanswered_choice_gets_no_expert_reasoning(tmp_path, capsys):
     assert check_item("a1_genre") == 0
     out = capsys.readouterr().out
     assert "The expert's reasoning:" in out and explain in out
+
+
+def _on_disk(folder: Path, assignment: str) -> dict:
+    return json.loads((folder / f"{assignment}.json").read_text("utf-8"))
+
+
+def test_choice_then_tagger_click_keeps_both(tmp_path):
+    """Genre chosen after the tagger cell ran, then one tagger click: are both on disk?"""
+    from medialit.tagger import tag
+
+    tagger = tag("a1_claims", layers=["role"], folder="answers")
+    grading.choose("a1_genre").children[0].value = "opinion"
+    tagger.model.choose("P2.S1", "role", "claim")
+    saved = _on_disk(tmp_path / "answers", "a1_claims")
+    assert saved["responses"] == {"genre": "opinion"}
+    assert saved["tags"] == {"P2.S1": {"role": ["claim"]}}
+
+
+def test_tagger_click_then_choice_and_verdict_keep_both(tmp_path):
+    """A tagger click, then a choice and a verdict: are the tags still on disk?"""
+    from medialit.tagger import tag
+
+    tagger = tag("a2_evidence", layers=["role", "evidence"], folder="answers")
+    box = grading.choose_verdict("a2_verdicts")
+    tagger.model.choose("P3.S1", "role", "evidence")
+    box.children[0].children[1].value = "supported"
+    tagger.model.choose("P3.S1", "evidence", "example")
+    saved = _on_disk(tmp_path / "answers", "a2_evidence")
+    claim = ITEMS["a2_verdicts"].units[0]
+    assert saved["verdicts"] == {claim: {"verdict": "supported", "reason": ""}}
+    assert saved["tags"] == {"P3.S1": {"role": ["evidence"], "evidence": ["example"]}}
+
+    tag("a1_claims", layers=["role"], folder="answers").model.choose("P0.S1", "role", "thesis")
+    grading.choose("a1_thesis").children[0].value = "P12.S2"
+    saved = _on_disk(tmp_path / "answers", "a1_claims")
+    assert saved["tags"] == {"P0.S1": {"role": ["thesis"]}}
+    assert saved["responses"] == {"thesis": "P12.S2"}
+
+
+def test_choice_first_then_practice_tagger_saves_the_practice_article(tmp_path):
+    """a4: the agreement choice is saved before the tagger of the practice op-ed opens;
+    does the file then say its tags are of the practice article?"""
+    from medialit.tagger import tag
+
+    grading.choose("a4_agreement").children[0].value = "70%"
+    tagger = tag("a4_capstone", layers=["role"], article="practice", folder="answers")
+    tagger.model.choose("P0.S1", "role", "thesis")
+    saved = _on_disk(tmp_path / "answers", "a4_capstone")
+    assert saved["article"] == "practice" and saved["responses"] == {"agreement": "70%"}
+
+
+def test_shared_answers_are_reread_when_changed_elsewhere(tmp_path):
+    """If another kernel (or a script) rewrites or removes the file, do widgets opened
+    afterwards build on what is on disk rather than on a stale copy?"""
+    from medialit.answers import live_answers
+
+    live = live_answers("a1_claims", folder="answers")
+    live.set_response("genre", "news")
+    other = open_answers("a1_claims", folder="answers")  # another kernel
+    other.set_response("thesis", "P12.S2")
+    grading.choose("a1_genre").children[0].value = "opinion"
+    saved = _on_disk(tmp_path / "answers", "a1_claims")
+    assert saved["responses"] == {"genre": "opinion", "thesis": "P12.S2"}
+    (tmp_path / "answers" / "a1_claims.json").unlink()  # the student starts over
+    assert live_answers("a1_claims", folder="answers").sheet.responses == {}

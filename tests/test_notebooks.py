@@ -167,10 +167,11 @@ def test_notebook_runs_clean_in_a_fresh_kernel(path: Path, tmp_path: Path):
 @pytest.fixture
 def shown(monkeypatch, tmp_path):
     """Run in an empty folder; collect what the helpers display instead of printing it."""
+    import medialit.answers as answers
     import medialit.lessons as lessons
 
     monkeypatch.chdir(tmp_path)
-    lessons._OPEN.clear()
+    monkeypatch.setattr(answers, "_LIVE", {})  # a fresh kernel: no answers file open yet
     out: list = []
     monkeypatch.setattr(lessons, "display", out.append)
     return out

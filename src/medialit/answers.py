@@ -21,7 +21,9 @@ Guarantees:
 - a corrupt or foreign file is never overwritten or dropped: ``open_answers`` moves it aside
   with a timestamp and says so in one plain sentence (``AnswerFile.notice``);
 - a label that is not in the scheme is refused with a message listing the valid ones;
-- files from format version 1 load and are upgraded on the next save.
+- files from format version 1 load and are upgraded on the next save;
+- in a notebook, every widget on one answers file saves through one shared ``AnswerFile``
+  (``live_answers``), so the tagger and the choice widgets never overwrite each other.
 """
 
 from __future__ import annotations
@@ -390,10 +392,20 @@ class AnswerFile:
         scheme: Scheme | None = None,
     ) -> None:
         check_name("exercise", exercise)
+        self.exercise = exercise
         self.path = Path(path) if path is not None else answers_path(exercise, folder)
         self.notice: str | None = None
         self.moved_to: Path | None = None
         self.scheme = scheme
+        self._article = article
+        self._unsaved = False  # a save failed: memory holds answers the disk does not
+        self._load()
+        if student:
+            self.sheet.student = student
+
+    def _load(self) -> None:
+        """(Re)read the sheet from disk; a bad file is moved aside (see the class docstring)."""
+        exercise, scheme = self.exercise, self.scheme
         if self.path.exists():
             try:
                 self.sheet = read_answers(self.path, scheme=scheme)
@@ -405,7 +417,7 @@ class AnswerFile:
                     f"Your saved answers could not be read ({_reason(exc)}), so the old file "
                     f"was kept safe as {self.moved_to} and a fresh file was started."
                 )
-                self.sheet = AnswerSheet(exercise=exercise, article=article, scheme=scheme)
+                self.sheet = AnswerSheet(exercise=exercise, article=self._article, scheme=scheme)
             else:
                 if self.sheet.exercise != exercise:
                     raise AnswersError(
@@ -413,8 +425,19 @@ class AnswerFile:
                         f"not {exercise!r}. Use another folder or file name."
                     )
         else:
-            self.sheet = AnswerSheet(exercise=exercise, article=article, scheme=scheme)
-        if student:
+            self.sheet = AnswerSheet(exercise=exercise, article=self._article, scheme=scheme)
+        self._stamp = _disk_stamp(self.path)
+
+    def changed_on_disk(self) -> bool:
+        """Was the file written or removed by something else since this object last read or
+        wrote it (another kernel, a script, the student deleting it)?"""
+        return _disk_stamp(self.path) != self._stamp
+
+    def reload(self) -> None:
+        """Read the file again into this same object, so every widget holding it sees it."""
+        student = self.sheet.student
+        self._load()
+        if not self.path.exists():
             self.sheet.student = student
 
     def save(self) -> Path:
@@ -426,11 +449,14 @@ class AnswerFile:
         try:
             write_atomic(self.path, text + "\n")
         except OSError as exc:
+            self._unsaved = True
             raise AnswersSaveError(
                 f"Your answer is kept in this notebook but could not be written to "
                 f"{self.path} ({exc.strerror or exc}). Check that the folder is writable "
                 "and has space; the next change will try again."
             ) from exc
+        self._unsaved = False
+        self._stamp = _disk_stamp(self.path)
         return self.path
 
     # Convenience: change and save in one call.
@@ -462,6 +488,64 @@ def _reason(exc: AnswersError) -> str:
     return (tail or message).split(". ")[0].rstrip(".")
 
 
+def _disk_stamp(path: Path) -> tuple[int, int, int] | None:
+    """What identifies one version of a file on disk (every atomic write makes a new inode)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 def open_answers(exercise: str, **kwargs) -> AnswerFile:
-    """Open (or start) a student's answers for an exercise. See ``AnswerFile``."""
+    """Open (or start) a student's answers for an exercise. See ``AnswerFile``.
+
+    Every call reads the file afresh into a new object. Widgets in a notebook use
+    ``live_answers`` instead, so that they share one sheet.
+    """
     return AnswerFile(exercise, **kwargs)
+
+
+#: the one AnswerFile per answers path (resolved) that this kernel writes; see live_answers
+_LIVE: dict[str, AnswerFile] = {}
+
+
+def live_answers(
+    exercise: str,
+    *,
+    folder: str | Path | None = None,
+    path: str | Path | None = None,
+    student: str | None = None,
+    article: str | None = None,
+    scheme: Scheme | None = None,
+) -> AnswerFile:
+    """The one AnswerFile this kernel writes for an answers file (same path, same object).
+
+    The tagger, the graded choice widgets and the lesson widgets all save through it, so a
+    save by one never drops what another saved: each writes the whole shared sheet. If the
+    file was changed or removed outside this kernel since it was last read or written, it is
+    read again into the same object first (unless a failed save left answers only in memory:
+    those are kept and written by the next save). ``article`` applies to a new sheet only.
+    """
+    target = Path(path) if path is not None else answers_path(exercise, folder)
+    check_name("exercise", exercise)
+    key = str(target.resolve())
+    live = _LIVE.get(key)
+    if live is None:
+        live = AnswerFile(
+            exercise, path=target, student=student, article=article or "seed", scheme=scheme
+        )
+        _LIVE[key] = live
+        return live
+    if live.exercise != exercise:
+        raise AnswersError(
+            f"{target} holds answers for exercise {live.exercise!r}, not {exercise!r}. "
+            "Use another folder or file name."
+        )
+    if scheme is not None and scheme is not live.scheme:
+        live.scheme = live.sheet.scheme = scheme
+    if live.changed_on_disk() and not live._unsaved:
+        live.reload()
+    if student:
+        live.sheet.student = student
+    return live

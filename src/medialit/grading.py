@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from medialit import paths
-from medialit.answers import VERDICTS, AnswerSheet, answers_path, open_answers, read_answers
+from medialit.answers import VERDICTS, AnswerSheet, answers_path, live_answers, read_answers
 from medialit.errors import AnswersError, MedialitError
 
 if TYPE_CHECKING:
@@ -515,7 +515,7 @@ def start(assignment: str, folder: str | Path = "answers") -> None:
     """First cell of an assignment: where answers go, and any problem with the saved file."""
     from medialit import course_mode
 
-    answers = open_answers(assignment, folder=folder)
+    answers = live_answers(assignment, folder=folder)
     if answers.notice:
         print(answers.notice)
     print(
@@ -551,7 +551,7 @@ def choose(item_id: str, folder: str | Path = "answers") -> Any:
     import ipywidgets as w
 
     it = item(item_id)
-    answers = open_answers(it.assignment, folder=folder)
+    answers = live_answers(it.assignment, folder=folder)  # shared with the tagger
     options = _options(it)
     saved = answers.sheet.responses.get(it.response or "")
     values = [v for _, v in options]
@@ -566,7 +566,7 @@ def choose(item_id: str, folder: str | Path = "answers") -> Any:
 
     def on_change(change: dict) -> None:
         try:
-            open_answers(it.assignment, folder=folder).set_response(it.response, change["new"])
+            live_answers(it.assignment, folder=folder).set_response(it.response, change["new"])
         except MedialitError as exc:
             status.value = f"<strong>{html.escape(str(exc))}</strong>"
             return
@@ -593,7 +593,7 @@ def choose_verdict(item_id: str, folder: str | Path = "answers") -> Any:
         "cant_tell": "can't tell from here",
     }
     rows = []
-    saved = open_answers(it.assignment, folder=folder).sheet.verdicts
+    saved = live_answers(it.assignment, folder=folder).sheet.verdicts  # shared with the tagger
     for claim in it.units:
         row = claims[claim]
         prior = saved.get(claim, {})
@@ -615,7 +615,7 @@ def choose_verdict(item_id: str, folder: str | Path = "answers") -> Any:
                 status.value = "<em>Choose a verdict first; the reason is saved with it.</em>"
                 return
             try:
-                open_answers(it.assignment, folder=folder).set_verdict(
+                live_answers(it.assignment, folder=folder).set_verdict(
                     claim, buttons.value, reason.value
                 )
             except MedialitError as exc:
@@ -654,7 +654,7 @@ def fill_answers(
     article: str = "seed",
 ) -> Path:
     """Save a whole set of answers at once (model answers in solutions, test fixtures)."""
-    answers = open_answers(assignment, folder=folder, article=article)
+    answers = live_answers(assignment, folder=folder, article=article)
     for unit, by_layer in (tags or {}).items():
         for layer, labels in by_layer.items():
             if labels == ["none"]:

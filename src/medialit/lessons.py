@@ -7,9 +7,9 @@ kit's rewrite, show charts and agreement. The teaching texts, prompts and model 
 are data in ``data/lessons/questions.json``; the article is only ever quoted through
 ``medialit.article``, so the words shown are exactly the seed's.
 
-Answers go to ``answers/lessonNN.json`` beside the notebook (``medialit.answers``). Each
-save re-reads the file first, so the tagger and these widgets can share one file without
-one overwriting what the other saved.
+Answers go to ``answers/lessonNN.json`` beside the notebook (``medialit.answers``). The
+tagger and these widgets save through the kernel's one ``AnswerFile`` for that path
+(``medialit.answers.live_answers``), so neither overwrites what the other saved.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import ipywidgets as widgets
 from IPython.display import HTML, display
 
 from medialit import paths
-from medialit.answers import VERDICTS, AnswerFile, answers_path, open_answers, read_answers
+from medialit.answers import VERDICTS, AnswerFile, answers_path, live_answers, read_answers
 from medialit.article import Article, Unit, load_article
 from medialit.errors import MedialitError
 
@@ -118,29 +118,11 @@ def _split_key(key: str, exercise: str | None) -> tuple[str, str]:
 
 #: Lessons whose answers belong to another article than the seed.
 LESSON_ARTICLES = {"lesson08": "practice"}
-_OPEN: dict[str, AnswerFile] = {}
 
 
 def _file(exercise: str) -> AnswerFile:
-    """The one AnswerFile this kernel writes for an exercise.
-
-    If a tagger is live on the same file, its AnswerFile is used, so the tagger and these
-    widgets save one shared sheet and neither overwrites what the other saved.
-    """
-    path = answers_path(exercise)
-    key = str(path.resolve())
-    try:
-        from medialit import tagger
-
-        live = tagger._LIVE.get(key)
-        widget = live() if live is not None else None
-    except (ImportError, AttributeError):
-        widget = None
-    if widget is not None and not getattr(widget, "_retired", False):
-        _OPEN[key] = widget.model.file
-    elif key not in _OPEN or not path.exists():
-        _OPEN[key] = open_answers(exercise, article=LESSON_ARTICLES.get(exercise, "seed"))
-    return _OPEN[key]
+    """The kernel's one AnswerFile for an exercise, shared with its tagger."""
+    return live_answers(exercise, article=LESSON_ARTICLES.get(exercise, "seed"))
 
 
 def _saved_response(exercise: str, name: str) -> str:
@@ -459,25 +441,12 @@ def tag(
 ) -> Any:
     """The claim tagger (``medialit.tagger.tag``), saving into ``answers/<exercise>.json``.
 
-    The tagger's answers file becomes the one this lesson's other widgets save into, so
-    tags, written answers and verdicts share one sheet and never overwrite each other.
+    The tagger saves through the same AnswerFile as this lesson's other widgets
+    (``medialit.answers.live_answers``), so tags, written answers and verdicts share one
+    sheet and never overwrite each other.
     """
     tagger = _module("tagger")
-    widget = tagger.tag(exercise, layers=list(layers), units=units, article=article)
-    _OPEN[str(answers_path(exercise).resolve())] = widget.model.file
-    return widget
-
-
-def _tagger_is_live(path: Path) -> bool:
-    """Is a tagger for this answers file showing in this notebook (a cell above)?"""
-    try:
-        from medialit import tagger
-
-        live = tagger._LIVE.get(str(path.resolve()))
-    except (ImportError, AttributeError):
-        return False
-    widget = live() if live is not None else None
-    return widget is not None and not getattr(widget, "_retired", False)
+    return tagger.tag(exercise, layers=list(layers), units=units, article=article)
 
 
 def _sheet_or_message(exercise: str) -> Any:
@@ -487,7 +456,7 @@ def _sheet_or_message(exercise: str) -> Any:
         lesson = exercise.removeprefix("lesson")
         todo = (
             "Tag the sentences in the tagger above first"
-            if _tagger_is_live(path)
+            if _module("tagger").live_tagger(path) is not None
             else f"Do the tagging in lesson {lesson} first"
         )
         _say(

@@ -33,7 +33,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from medialit.answers import AnswerSheet, answers_path, open_answers, read_answers
+from medialit.answers import AnswerSheet, answers_path, live_answers, read_answers
 from medialit.article import Article, Unit, load_article
 from medialit.check import CheckReport, none_key, none_units, student_answer
 from medialit.errors import AnswersError, MedialitError
@@ -83,7 +83,8 @@ class TaggerModel:
             self.units = [self.article.unit(u) for u in units]
             if not self.units:
                 raise MedialitError("The tagger needs at least one unit; leave units=None for all.")
-        self.file = open_answers(
+        # the kernel's one AnswerFile for this path, shared with the choice widgets
+        self.file = live_answers(
             exercise,
             folder=folder,
             path=path,
@@ -92,11 +93,13 @@ class TaggerModel:
             scheme=self.scheme,
         )
         sheet = self.file.sheet
-        if sheet.article != self.article.key and (sheet.tags or sheet.notes):
-            raise AnswersError(
-                f"{self.file.path} holds tags for the article {sheet.article!r}, not "
-                f"{self.article.key!r}. Use another exercise name or folder for this article."
-            )
+        if sheet.article != self.article.key:
+            if sheet.tags or sheet.notes:
+                raise AnswersError(
+                    f"{self.file.path} holds tags for the article {sheet.article!r}, not "
+                    f"{self.article.key!r}. Use another exercise name or folder for this article."
+                )
+            sheet.article = self.article.key  # a sheet with no tags yet (e.g. only a choice)
         self.undo_stack: list[_Snapshot] = []
 
     # -- reading ------------------------------------------------------------------------
@@ -340,6 +343,13 @@ def load_tags(
 
 #: the newest tagger per answers file, so an older one (a re-run cell) can step aside
 _LIVE: dict[str, weakref.ref] = {}
+
+
+def live_tagger(path: str | Path) -> Tagger | None:
+    """The newest tagger in this kernel on this answers file, if one is showing."""
+    ref = _LIVE.get(str(Path(path).resolve()))
+    widget = ref() if ref is not None else None
+    return None if widget is None or widget._retired else widget
 
 
 def _css(name: str) -> str:
