@@ -457,3 +457,81 @@ def test_practice_oped_is_labelled_as_written_for_the_kit(shown):
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "written for this kit, for practice" in text
     assert "reference_practice.csv" in text
+
+
+def test_every_lesson_choice_says_which_graded_check_it_answers():
+    """Is every choice question in questions.json mapped (so course mode can close it)?"""
+    from medialit.grading import ITEMS
+    from medialit.lessons import CHOICE_CHECKS, _questions
+
+    choices = {key for key, item in _questions().items() if "options" in item}
+    assert choices == set(CHOICE_CHECKS)
+    assert CHOICE_CHECKS["00.genre"] in ITEMS["a1_genre"].checks()
+    assert CHOICE_CHECKS["01.thesis"] in ITEMS["a1_thesis"].checks()
+    assert CHOICE_CHECKS["02.try_p5s2"] in ITEMS["a1_statements"].checks()
+
+
+@pytest.fixture
+def course(shown, tmp_path, monkeypatch):
+    """Course mode on for a1 and a2 (settings found through the environment)."""
+    from medialit import course_mode
+
+    path = course_mode.write_config(tmp_path / "course.json", ["a1_claims", "a2_evidence"])
+    monkeypatch.setenv(course_mode.ENV_VAR, str(path))
+    return path
+
+
+def test_course_mode_closes_lesson_choices_of_graded_items(course):
+    """Locked: do the lessons' Checks for graded choices say so instead of answering,
+    while the choice is still saved, and do they open again with the assignment?"""
+    from medialit import course_mode
+    from medialit.answers import read_answers
+    from medialit.lessons import choice
+
+    closed = course_mode.LOCKED_MESSAGE.format(assignment="a1_claims")
+    for key, pick in (
+        ("00.genre", "opinion piece"),
+        ("01.thesis", "P12.S2"),
+        ("02.try_p5s2", "value"),
+    ):
+        _, radio, _, check, feedback = choice(key).children
+        radio.value = pick
+        check.click()
+        assert "opens after your instructor releases feedback for a1_claims" in feedback.value
+        assert "defensible" not in feedback.value and "Yes" not in feedback.value
+    assert closed.split(":")[0] in feedback.value
+    assert read_answers("answers/lesson00.json").responses["genre"] == "opinion piece"
+    _, radio, _, check, feedback = choice("02.try_p6s1").children  # no graded item asks it
+    radio.value = "policy"
+    check.click()
+    assert "defensible" in feedback.value
+
+    course_mode.write_config(course, ["a2_evidence"])
+    _, radio, _, check, feedback = choice("01.thesis").children
+    check.click()
+    assert "defensible" in feedback.value and "releases feedback" not in feedback.value
+
+
+def test_course_mode_closes_the_kit_reading_of_graded_claims(course):
+    """Locked a2: is the kit's reading hidden for the graded claims (C2, C5, C9, C11, C15)
+    and shown for the others?"""
+    from medialit import course_mode
+    from medialit.grading import ITEMS
+    from medialit.lessons import verdicts
+
+    graded = set(ITEMS["a2_verdicts"].units)
+    rows = verdicts("lesson04").children
+    seen = set()
+    for row in rows:
+        claim = row.children[0].value.split("<h4>")[1].split(" ")[0]
+        _, pick, _, _, show, kit = row.children
+        pick.value = "supported"
+        show.click()
+        locked = "releases feedback for a2_evidence" in kit.value
+        assert locked == (claim in graded), claim
+        seen.add(claim)
+    assert graded <= seen
+    course_mode.write_config(course, [])
+    row = next(r for r in verdicts("lesson04").children if "C2 " in r.children[0].value)
+    row.children[4].click()
+    assert "releases feedback" not in row.children[5].value and row.children[5].value

@@ -116,6 +116,51 @@ def _split_key(key: str, exercise: str | None) -> tuple[str, str]:
     return exercise, name or key
 
 
+def _graded_response(item_id: str) -> tuple[str, str]:
+    """The check pair of a graded item's saved response, e.g. ``("genre", "response")``."""
+    from medialit.grading import ITEMS
+
+    return (ITEMS[item_id].response or "", "response")
+
+
+#: The graded check each lesson choice would answer, as a ``medialit.course_mode`` pair:
+#: ``(response key, "response")`` for a question a graded item also asks (its ``response``),
+#: ``(unit, layer)`` for a question about one sentence's label; None: no graded item asks it.
+#: While the assignment whose ``grading.Item.checks()`` holds the pair is locked, the Check
+#: shows ``course_mode.LOCKED_MESSAGE`` instead. Lesson 04's verdicts map each claim id to
+#: ``(claim, "verdict")`` (``grading`` grades the same claim ids); see ``_locked``.
+CHOICE_CHECKS: dict[str, tuple[str, str] | None] = {
+    "00.genre": _graded_response("a1_genre"),  # ("genre", "response")
+    "01.thesis": _graded_response("a1_thesis"),  # ("thesis", "response")
+    "02.try_p6s1": ("P6.S1", "statement"),
+    "02.try_p5s2": ("P5.S2", "statement"),  # a1_statements
+    "02.try_p12s1": ("P12.S1", "statement"),
+    "03.advisers": ("P5.S2", "evidence"),
+    "06.episodic": None,
+}
+
+
+def _locked(check: tuple[str, str] | None) -> str | None:
+    """Course mode's message if this graded check is closed for now, else None."""
+    if check is None:
+        return None
+    from medialit import course_mode, grading
+
+    if not course_mode.is_locked(*check):
+        return None
+    assignment = next(it.assignment for it in grading.ITEMS.values() if tuple(check) in it.checks())
+    return course_mode.LOCKED_MESSAGE.format(assignment=assignment)
+
+
+def _choice_check(key: str) -> tuple[str, str] | None:
+    if key not in CHOICE_CHECKS:
+        raise MedialitError(
+            f"lessons.CHOICE_CHECKS does not say which graded check {key!r} answers; add it "
+            "(None if no graded item asks it) so course mode can close it."
+        )
+    return CHOICE_CHECKS[key]
+
+
 #: Lessons whose answers belong to another article than the seed.
 LESSON_ARTICLES = {"lesson08": "practice"}
 
@@ -348,6 +393,7 @@ def choice(
 ) -> widgets.VBox:
     """One choice among options, saved, with a Check button that explains each option."""
     item = dict(_item(key)) if options is None else {}
+    graded = _choice_check(key) if options is None else None
     prompt = prompt if prompt is not None else item.get("prompt", "")
     if options is None:
         options = [opt for opt, _ in item["options"]]
@@ -381,6 +427,10 @@ def choice(
         picked = radio.value
         if picked is None:
             feedback.value = _status("Pick one option first.", "warn")
+            return
+        closed = _locked(graded)
+        if closed:
+            feedback.value = f'<div class="ml-box ml-locked">{_para(closed)}</div>'
             return
         verdict = ""
         if good:
@@ -690,6 +740,10 @@ def _verdict_row(exercise: str, claim: Any, saved: dict) -> widgets.VBox:
     def on_show(_: Any) -> None:
         if pick.value is None:
             kit.value = _status("Choose your verdict first, then compare.", "warn")
+            return
+        closed = _locked((claim.id, "verdict"))
+        if closed:
+            kit.value = f'<div class="ml-box ml-locked">{_para(closed)}</div>'
             return
         reading = _module("dossier").check_verdict(claim.id, pick.value)
         kit.value = f'<div class="ml-box">{_para(reading)}</div>'
