@@ -378,3 +378,56 @@ def test_shared_answers_are_reread_when_changed_elsewhere(tmp_path):
     assert saved["responses"] == {"genre": "opinion", "thesis": "P12.S2"}
     (tmp_path / "answers" / "a1_claims.json").unlink()  # the student starts over
     assert live_answers("a1_claims", folder="answers").sheet.responses == {}
+
+
+def _answers_to_try(layer: str) -> list[list[str]]:
+    """Every answer a student can give one unit in a layer (devices: up to two labels)."""
+    from itertools import combinations
+
+    from medialit.scheme import default_scheme
+
+    names = default_scheme().layer(layer).label_names
+    if layer == "devices":
+        return [["none"]] + [list(c) for n in (1, 2) for c in combinations(names, n)]
+    return [[name] for name in names] + ([["none"]] if layer == "frame" else [])
+
+
+@pytest.mark.parametrize(
+    "item_id", [i for i in AUTO if ITEMS[i].kind == "tags" and ITEMS[i].article == "seed"]
+)
+def test_graded_units_get_the_check_buttons_credit(item_id, tmp_path):
+    """For every graded unit and every answer, does the autograder's credit equal what the
+    Check button (check.check against the full reference) gives that unit?"""
+    from medialit.check import check
+    from medialit.reference import load_reference
+
+    it = ITEMS[item_id]
+    key, ref = public_key(item_id), load_reference(it.article)
+    for n, answer in enumerate(_answers_to_try(it.layer)):
+        tags = {u: {it.layer: answer} for u in key}
+        if it.layer == "evidence":
+            tags = {u: {"role": ["evidence"], "evidence": answer} for u in key}
+        folder = tmp_path / str(n)
+        grading.fill_answers(it.assignment, tags=tags, folder=folder)
+        sheet = grading.read_answers(folder / f"{it.assignment}.json")
+        graded = grading.unit_credits(it, sheet, key)
+        shown = check(sheet, [it.layer], reference=ref, units=list(key), locked=frozenset())
+        assert graded == {r.unit: r.credit for r in shown.results}, (answer, graded)
+
+
+def test_autograde_scores_through_the_check_judgement(tmp_path, monkeypatch):
+    """Is a tags item scored by check.judge (one code path), not by a second formula?"""
+    import medialit.check as check_module
+
+    judged: list[tuple[str, str]] = []
+    real = check_module.judge
+
+    def spy(entry, layer, labels, none_ok=False):
+        judged.append((entry.unit, layer))
+        return real(entry, layer, labels, none_ok)
+
+    monkeypatch.setattr(check_module, "judge", spy)
+    _write_model(tmp_path / "answers", "a3_language")
+    key = public_key("a3_devices")
+    assert score_item("a3_devices", key=key) == ITEMS["a3_devices"].points
+    assert judged == [(unit, "devices") for unit in key]

@@ -1,7 +1,15 @@
 """Compare a student's tags with the expert reference, and explain every difference.
 
-One code path serves the self-check in a notebook (``check(...)``, the tagger's Check
-button) and the autograder (``score_layer(...)``): both judge each unit with ``judge``.
+Every unit is judged by one function, ``judge`` (through ``_check_one``), whoever asks:
+
+- ``check(...)`` (the tagger's Check button, the lessons) judges against the full expert
+  reference and explains each difference;
+- the graded items (``medialit.grading``: ``check_item`` for the self-check, ``score_item``
+  at autograde) score each keyed unit with ``unit_credits`` against the item's key literal,
+  read as a reference (``grading.KeyReference``). The key lists the reference's accepted
+  labels on anchor units only, where the reference accepts exactly that one answer, so a
+  graded unit gets the same credit from the Check button as from the autograder;
+- ``score_layer(...)`` is the same judgement summed over a layer, against a reference.
 
 What counts as an answer (``answered``):
 
@@ -491,6 +499,17 @@ def _check_one(
         expert=tuple(entry.label),
         accepted=tuple(sorted(_accepted_set(entry))),
     )
+
+
+def unit_credits(
+    sheet: AnswerSheet, reference: Any, units: Sequence[str], layer: str
+) -> list[float]:
+    """Each unit's credit in one layer, in order: 0 when not answered, else ``judge``'s.
+
+    The graded items (``medialit.grading``) score through this with their key as the
+    reference; ``check`` and ``score_layer`` judge each unit the same way.
+    """
+    return [_check_one(sheet, reference, u, layer, frozenset()).credit or 0.0 for u in units]
 
 
 def score_layer(

@@ -360,16 +360,35 @@ def _answer(sheet: AnswerSheet, unit: str, layer: str) -> tuple[bool, tuple[str,
     return student_answer(sheet, unit, layer)
 
 
-def _credit(layer: str, answered: bool, chosen: Sequence[str], key: Sequence[str]) -> float:
-    if not answered:
-        return 0.0
-    chosen_set, key_set = set(chosen), set(key)
-    if layer == "devices":  # overlap: shared labels / all labels named by either
-        union = chosen_set | key_set
-        return 1.0 if not union else len(chosen_set & key_set) / len(union)
-    if not key_set:  # the expert's one answer is "no label"
-        return 1.0 if not chosen_set else 0.0
-    return 1.0 if chosen_set and chosen_set <= key_set else 0.0
+class KeyReference:
+    """A tags item's key literal read as a reference: on each keyed unit the one accepted
+    answer is the key's labels (an empty list: "no label"). The key lists the reference's
+    accepted labels on anchor units, where the reference accepts exactly that, so a graded
+    unit's entry here equals the reference's (rationale and cues aside)."""
+
+    def __init__(self, layer: str, key: dict[str, Sequence[str]], article: str = "seed"):
+        self.layer, self.key, self.article = layer, key, article
+
+    def entry(self, unit: str, layer: str) -> Any:
+        from medialit.reference import RefEntry
+
+        if layer != self.layer or unit not in self.key:
+            raise KeyError(f"{unit} {layer}")
+        labels = tuple(self.key[unit])
+        return RefEntry(unit, layer, labels, labels or ("none",), {}, True, "", True)
+
+    def entries(self, layer: str | None = None) -> list[Any]:
+        return [self.entry(u, self.layer) for u in self.key if layer in (None, self.layer)]
+
+
+def unit_credits(it: Item, sheet: AnswerSheet, key: dict[str, Sequence[str]]) -> dict[str, float]:
+    """Credit per keyed unit (0 if not answered), judged by ``medialit.check`` (the same
+    per-unit judgement as the Check button) against the key literal."""
+    from medialit.check import unit_credits as judged
+
+    layer = it.layer or ""
+    credits = judged(sheet, KeyReference(layer, key, it.article), list(key), layer)
+    return dict(zip(key, credits, strict=True))
 
 
 def _fmt(x: float) -> str:
@@ -396,13 +415,9 @@ def _score(it: Item, sheet: AnswerSheet | None, problem: str | None, key: Any) -
             raise MedialitError(f"The key for {it.id} must be a non-empty {{unit: [labels]}}.")
         shown = item_units(it)
         tagged = sum(1 for u in shown if _answer(sheet, u, it.layer)[0])
-        total = 0.0
-        for unit, labels in key.items():
-            answered, chosen = _answer(sheet, unit, it.layer)
-            credit = _credit(it.layer, answered, chosen, labels)
-            total += credit
-            if credit < 1:
-                misses.append(unit)
+        credits = unit_credits(it, sheet, key)
+        total = sum(credits.values())
+        misses += [unit for unit, credit in credits.items() if credit < 1]
         fraction = total / len(key)
         lines.append(f"{head}: you answered {tagged} of the {len(shown)} sentences in this task.")
         rule = (
