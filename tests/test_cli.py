@@ -102,8 +102,9 @@ def test_lab_opens_the_first_notebook(monkeypatch, tmp_path):
         return 0
 
     monkeypatch.setattr(subprocess, "call", fake_call)
-    assert cli.main(["lab", "--dir", str(tmp_path), "--no-browser"]) == 0
+    assert cli.main(["lab", "--dir", str(tmp_path), "--no-browser", "--", "--port=8890"]) == 0
     command = seen["command"]
+    assert command[-1] == "--port=8890" and "--" not in command
     assert command[1:3] == ["-m", "jupyterlab"]
     assert f"--ServerApp.root_dir={tmp_path}" in command
     assert f"--LabApp.default_url=/lab/tree/{cli.FIRST_NOTEBOOK}" in command

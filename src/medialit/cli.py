@@ -92,7 +92,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
     ]
     if args.no_browser:
         command.append("--no-browser")
-    command += args.extra
+    extra = args.extra[1:] if args.extra[:1] == ["--"] else args.extra
+    command += extra
     print(f"Opening JupyterLab on {first} (stop it with Ctrl+C) ...", file=sys.stderr)
     return subprocess.call(command)
 
