@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from medialit import course_mode, grading
-from medialit.answers import open_answers
+from medialit.answers import open_answers, read_answers
 from medialit.grading import ITEMS, check_item, public_key, score_item
 
 SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
@@ -409,7 +409,7 @@ def test_graded_units_get_the_check_buttons_credit(item_id, tmp_path):
             tags = {u: {"role": ["evidence"], "evidence": answer} for u in key}
         folder = tmp_path / str(n)
         grading.fill_answers(it.assignment, tags=tags, folder=folder)
-        sheet = grading.read_answers(folder / f"{it.assignment}.json")
+        sheet = read_answers(folder / f"{it.assignment}.json")
         graded = grading.unit_credits(it, sheet, key)
         shown = check(sheet, [it.layer], reference=ref, units=list(key), locked=frozenset())
         assert graded == {r.unit: r.credit for r in shown.results}, (answer, graded)

@@ -71,7 +71,7 @@ def find_config(start: str | Path | None = None) -> Path | None:
 
 def kit_assignments() -> frozenset[str]:
     """The kit's graded assignments, whose lesson checks course mode can close."""
-    from medialit.grading import ASSIGNMENTS
+    from medialit.items import ASSIGNMENTS
 
     return frozenset(ASSIGNMENTS)
 
@@ -117,7 +117,7 @@ def locked_assignments() -> frozenset[str]:
 
 def locked_items() -> frozenset[str]:
     """Ids of graded items whose self-check is closed (see ``medialit.grading.ITEMS``)."""
-    from medialit.grading import ITEMS
+    from medialit.items import ITEMS
 
     locked = locked_assignments()
     return frozenset(item.id for item in ITEMS.values() if item.assignment in locked)
@@ -130,7 +130,7 @@ def locked_checks() -> frozenset[tuple[str, str]]:
     verdicts, and ``(response key, "response")`` for choices such as ``("genre", "response")``.
     Empty when no course settings apply.
     """
-    from medialit.grading import ITEMS
+    from medialit.items import ITEMS
 
     locked = locked_assignments()
     pairs: set[tuple[str, str]] = set()

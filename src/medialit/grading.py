@@ -1,4 +1,4 @@
-"""The graded assignments' items, and the one code path that scores them.
+"""The graded assignments in a student's notebook: answer widgets and the self-check.
 
 Each autograded test cell in ``solutions/<assignment>/<assignment>.ipynb`` reads::
 
@@ -7,17 +7,22 @@ Each autograded test cell in ``solutions/<assignment>/<assignment>.ipynb`` reads
     score_item("a1_roles", key={"P2.S1": ["claim"], ...})   # hidden: the answer key
     ### END HIDDEN TESTS
 
-Both read the student's saved answers (``answers/<assignment>.json`` beside the notebook,
-written by the tagger and the choice widgets, so a fresh kernel sees them) and both print
-their message to stdout and end with a number, so nbgrader gives partial credit.
+The grade is not computed here. The grader (``medialit.course``) never runs these cells: it
+reads the hidden ``score_item`` call of each test cell from the instructor's copy as data
+(the item id and the key literal), reads the answers file the student handed in, and scores
+it with ``medialit.scoring.score`` in its own process. So nothing a student types or runs in
+their kernel can change a grade. The cells still run in a student's kernel and in
+``nbgrader validate``, where they print what the grader would print:
 
-- ``score_item(item, key)`` scores against the literal key and prints a message that never
-  names an accepted label (it ends up in returned feedback).
-- ``check_item(item)`` prints the same completeness lines; then, unless course mode closes the
-  item (``medialit.course_mode``), it derives the key from the public reference, runs the
-  same scoring (same score, same lines) and adds the expert's reasoning for self-study.
+- ``check_item(item)`` is the student's self-check. Unless course mode closes the item
+  (``medialit.course_mode``), it derives the key from the public reference (equal to the
+  hidden literal, by a test), scores through the same ``scoring.score`` (same score, same
+  lines) and adds the expert's reasoning for self-study.
+- ``score_item(item, key)`` scores against the literal key the same way.
 
-Student mistakes never raise here: a missing or corrupt answers file scores 0 with a message.
+The answer widgets (``choose``, ``choose_verdict``, ``tag``) save to
+``answers/<assignment>.json`` beside the notebook as the student clicks; that file is what
+is graded. The items themselves are listed in ``medialit.items``.
 """
 
 from __future__ import annotations
@@ -29,16 +34,40 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from medialit import paths
-from medialit.answers import VERDICTS, AnswerSheet, answers_path, live_answers, read_answers
-from medialit.errors import AnswersError, MedialitError
-
-if TYPE_CHECKING:
-    from medialit.dossier import Claim
+from medialit.answers import VERDICTS, live_answers
+from medialit.errors import MedialitError
+from medialit.items import (  # noqa: F401 (re-exported: the notebooks and tests use them)
+    A1_UNITS,
+    A2_CLAIMS,
+    A2_UNITS,
+    A3_UNITS,
+    AGREEMENT_OPTIONS,
+    AGREEMENT_TABLE,
+    ASSIGNMENTS,
+    AUTO_KINDS,
+    ITEMS,
+    Item,
+    _reference,
+    agreement_answer,
+    assignment_items,
+    item,
+    item_units,
+    load_claims,
+    public_key,
+)
+from medialit.scoring import (  # noqa: F401 (re-exported)
+    KeyReference,
+    Result,
+    _points_text,
+    load_sheet,
+    reasoning,
+    score,
+    unit_credits,
+)
 
 __all__ = [
     "check_item",
@@ -51,438 +80,12 @@ __all__ = [
     "tag",
 ]
 
-ASSIGNMENTS = ("a1_claims", "a2_evidence", "a3_language", "a4_capstone")
-AUTO_KINDS = ("tags", "choice", "thesis", "verdicts", "agreement")
-
-
-@dataclass(frozen=True)
-class Item:
-    """One graded question. ``kind`` is one of AUTO_KINDS or "manual"."""
-
-    id: str
-    assignment: str
-    kind: str
-    points: float
-    title: str
-    layer: str | None = None
-    units: tuple[str, ...] = ()  # tags: units shown; thesis: options; verdicts: claim ids
-    article: str = "seed"
-    response: str | None = None  # choice/thesis/agreement: the responses key
-    options: tuple[tuple[str, str], ...] = ()  # (shown text, saved value)
-    fixed_key: tuple[str, ...] = ()  # choice: the accepted values (not in the reference)
-    explain: str = ""  # choice: the expert's reasoning, shown in self-study only
-    hint: str = ""  # choice: what to reread when the answer is not accepted
-
-    def checks(self) -> set[tuple[str, str]]:
-        """The lesson checks that would reveal this item's answer (for course mode)."""
-        if self.kind == "tags":
-            return {(unit, self.layer or "") for unit in self.units}
-        if self.kind == "thesis":
-            return {(unit, "role") for unit in self.units} | {(self.response or "", "response")}
-        if self.kind == "verdicts":
-            return {(claim, "verdict") for claim in self.units}
-        if self.kind in ("choice", "agreement"):
-            return {(self.response or "", "response")}
-        return set()
-
-
-A1_UNITS = (
-    "P0.S1",
-    "P1.S1",
-    "P2.S1",
-    "P5.S1",
-    "P5.S2",
-    "P7.S1",
-    "P8.S1",
-    "P9.S1",
-    "P10.S1",
-    "P10.S2",
-    "P11.S1",
-    "P12.S2",
-)
-A2_UNITS = ("P3.S1", "P4.S2", "P6.S3", "P8.S1", "P9.S1", "P9.S2", "P10.S1")
-A3_UNITS = (
-    "P0.S1",
-    "P3.S1",
-    "P5.S1",
-    "P5.S2",
-    "P6.S1",
-    "P6.S3",
-    "P7.S1",
-    "P9.S2",
-    "P10.S1",
-    "P12.S1",
-)
-A2_CLAIMS = ("C2", "C5", "C9", "C11", "C15")
-
-#: Two readers' role tags for the agreement question in a4 (a table given to the student).
-AGREEMENT_TABLE = (
-    ("P1.S1", "evidence", "context"),
-    ("P2.S1", "claim", "claim"),
-    ("P3.S1", "evidence", "claim"),
-    ("P4.S2", "evidence", "evidence"),
-    ("P5.S2", "claim", "claim"),
-    ("P6.S2", "claim", "claim"),
-    ("P8.S1", "evidence", "evidence"),
-    ("P10.S1", "claim", "evidence"),
-    ("P11.S1", "concession", "concession"),
-    ("P12.S2", "thesis", "thesis"),
-)
-AGREEMENT_OPTIONS = ("50%", "60%", "70%", "80%", "90%")
-
-_ITEMS = (
-    Item(
-        "a1_genre",
-        "a1_claims",
-        "choice",
-        1,
-        "Genre",
-        response="genre",
-        options=(
-            ("a news report", "news"),
-            ("an opinion column", "opinion"),
-            ("an advertisement", "ad"),
-            ("a press release", "press_release"),
-        ),
-        fixed_key=("opinion",),
-        explain="It appeared in the Washington Examiner's opinion section, and it argues for "
-        "a view (what foreign policy should rest on) instead of only reporting events.",
-        hint="Look again at where it was published and at what it asks you to believe.",
-    ),
-    Item(
-        "a1_thesis",
-        "a1_claims",
-        "thesis",
-        2,
-        "The thesis",
-        response="thesis",
-        units=("P1.S1", "P2.S1", "P8.S1", "P12.S2"),
-        hint="The thesis is the one thing the whole piece wants you to believe or do; "
-        "reread the opening and the ending.",
-    ),
-    Item("a1_roles", "a1_claims", "tags", 3, "Sentence roles", layer="role", units=A1_UNITS),
-    Item(
-        "a1_statements",
-        "a1_claims",
-        "tags",
-        3,
-        "Statement types",
-        layer="statement",
-        units=A1_UNITS,
-    ),
-    Item("a1_evidence_why", "a1_claims", "manual", 3, "Why is it evidence?"),
-    Item(
-        "a2_evidence_types",
-        "a2_evidence",
-        "tags",
-        2,
-        "Evidence types",
-        layer="evidence",
-        units=A2_UNITS,
-    ),
-    Item(
-        "a2_verdicts", "a2_evidence", "verdicts", 3, "Verdicts on checkable claims", units=A2_CLAIMS
-    ),
-    Item("a2_sufficiency", "a2_evidence", "manual", 3, "Do the examples support the claim?"),
-    Item("a2_missing", "a2_evidence", "manual", 2, "What evidence is missing?"),
-    Item("a3_devices", "a3_language", "tags", 4, "Devices", layer="devices", units=A3_UNITS),
-    Item("a3_frames", "a3_language", "tags", 2, "Frame functions", layer="frame", units=A3_UNITS),
-    Item("a3_rewrite", "a3_language", "manual", 3, "A neutral rewrite"),
-    Item("a3_reframe", "a3_language", "manual", 3, "Another frame"),
-    Item(
-        "a4_agreement",
-        "a4_capstone",
-        "agreement",
-        2,
-        "Agreement between two readers",
-        response="agreement",
-        options=tuple((o, o) for o in AGREEMENT_OPTIONS),
-        hint="Count the rows where both readers chose the same label, then divide by the "
-        "number of rows.",
-    ),
-    Item(
-        "a4_practice_roles",
-        "a4_capstone",
-        "tags",
-        3,
-        "Roles in the practice op-ed",
-        layer="role",
-        article="practice",
-    ),
-    Item("a4_response", "a4_capstone", "manual", 4, "The same standard for both sides?"),
-)
-ITEMS: dict[str, Item] = {item.id: item for item in _ITEMS}
-
-
-def item(item_id: str) -> Item:
-    try:
-        return ITEMS[item_id]
-    except KeyError:
-        raise MedialitError(
-            f"There is no graded item {item_id!r}. Items: {', '.join(ITEMS)}."
-        ) from None
-
-
-def assignment_items(assignment: str) -> list[Item]:
-    return [it for it in ITEMS.values() if it.assignment == assignment]
-
-
-# -- keys -------------------------------------------------------------------------------
-def _reference(article: str, reference: Any = None) -> Any:
-    if reference is not None:
-        return reference
-    from medialit.reference import load_reference
-
-    return load_reference(article)
-
-
-def item_units(it: Item, reference: Any = None) -> tuple[str, ...]:
-    """The units a tags item shows (all the article's units when the item lists none)."""
-    if it.units or it.kind != "tags":
-        return it.units
-    from medialit.article import load_article
-
-    return tuple(load_article(it.article).ids)
-
-
-def _labels(entry: Any) -> list[str]:
-    return sorted(set(entry.accepted) - {"none"})
-
-
-def load_claims() -> dict[str, Claim]:
-    """The checkable claims in ``data/claims.csv`` (checked by the dossier module), by id."""
-    from medialit.dossier import load_claims as dossier_claims  # matplotlib: load when used
-
-    return {c.id: c for c in dossier_claims()}
-
-
-def agreement_answer() -> str:
-    same = sum(1 for _, a, b in AGREEMENT_TABLE if a == b)
-    return f"{round(100 * same / len(AGREEMENT_TABLE))}%"
-
-
-def public_key(item_id: str, reference: Any = None) -> Any:
-    """The key as the kit's public data gives it (the hidden tests hold the same literal)."""
-    it = item(item_id)
-    if it.kind == "tags":
-        ref = _reference(it.article, reference)
-        key: dict[str, list[str]] = {}
-        for unit in item_units(it, ref):
-            entry = ref.entry(unit, it.layer)
-            if not entry.anchor:
-                continue
-            if it.layer == "evidence":
-                role = ref.entry(unit, "role")
-                if not (entry.applicable and role.anchor and "evidence" in role.accepted):
-                    continue  # strict only where "evidence" is the one accepted role
-            key[unit] = _labels(entry)
-        return key
-    if it.kind == "thesis":
-        ref = _reference(it.article, reference)
-        return [u for u in it.units if "thesis" in ref.entry(u, "role").accepted]
-    if it.kind == "choice":
-        return list(it.fixed_key)
-    if it.kind == "agreement":
-        return [agreement_answer()]
-    if it.kind == "verdicts":
-        claims = load_claims()
-        key = {}
-        for claim in it.units:
-            if not claims[claim].settled:
-                raise MedialitError(
-                    f"Claim {claim} is not settled by the dossier; grade only settled claims."
-                )
-            key[claim] = [claims[claim].kit_verdict]
-        return key
-    raise MedialitError(f"{item_id} is graded by hand; it has no key.")
-
-
-def _reasoning(it: Item, sheet: AnswerSheet, misses: list[str], reference: Any) -> list[str]:
-    """The expert's reasoning for what the student got wrong (self-study only)."""
-    lines = []
-    if it.kind == "tags":
-        ref = _reference(it.article, reference)
-        for unit in misses:
-            if sheet.get_tags(unit, it.layer) or _marked_none(sheet, unit, it.layer):
-                lines.append(f"{unit}: {ref.entry(unit, it.layer).rationale}")
-    elif it.kind == "thesis" and misses:
-        ref = _reference(it.article, reference)
-        chosen = sheet.responses.get(it.response or "")
-        if chosen in it.units:
-            lines.append(f"{chosen}: {ref.entry(chosen, 'role').rationale}")
-    elif it.kind == "choice" and misses and sheet.responses.get(it.response or ""):
-        lines.append(it.explain)  # only for a choice made: an unanswered one reveals nothing
-    elif it.kind == "verdicts":
-        claims = load_claims()
-        for claim in misses:
-            if claim in sheet.verdicts:
-                lines.append(f"{claim}: {claims[claim].explanation}")
-    return [line for line in lines if line]
-
-
-# -- scoring ----------------------------------------------------------------------------
-@dataclass
-class Result:
-    points: float
-    lines: list[str]
-    misses: list[str]
-    sheet: AnswerSheet | None
-
-
-def _load(it: Item, folder: str | Path) -> tuple[AnswerSheet | None, str | None]:
-    path = answers_path(it.assignment, folder)
-    if not path.exists():
-        return None, (
-            f"No saved answers yet ({path} is not there). Answer with the tagger and the "
-            "choices above: every click is saved to that file."
-        )
-    try:
-        sheet = read_answers(path)
-    except AnswersError as exc:
-        return None, (
-            f"Your answers file could not be read ({exc}). Run the first code cell again: "
-            "it keeps the broken file aside and starts a fresh one."
-        )
-    if sheet.exercise != it.assignment:
-        return None, f"{path} holds answers for {sheet.exercise}, not {it.assignment}."
-    return sheet, None
-
-
-def _marked_none(sheet: AnswerSheet, unit: str, layer: str) -> bool:
-    from medialit.check import none_units
-
-    return unit in none_units(sheet, layer)
-
-
-def _answer(sheet: AnswerSheet, unit: str, layer: str) -> tuple[bool, tuple[str, ...]]:
-    from medialit.check import student_answer
-
-    return student_answer(sheet, unit, layer)
-
-
-class KeyReference:
-    """A tags item's key literal read as a reference: on each keyed unit the one accepted
-    answer is the key's labels (an empty list: "no label"). The key lists the reference's
-    accepted labels on anchor units, where the reference accepts exactly that, so a graded
-    unit's entry here equals the reference's (rationale and cues aside)."""
-
-    def __init__(self, layer: str, key: dict[str, Sequence[str]], article: str = "seed"):
-        self.layer, self.key, self.article = layer, key, article
-
-    def entry(self, unit: str, layer: str) -> Any:
-        from medialit.reference import RefEntry
-
-        if layer != self.layer or unit not in self.key:
-            raise KeyError(f"{unit} {layer}")
-        labels = tuple(self.key[unit])
-        return RefEntry(unit, layer, labels, labels or ("none",), {}, True, "", True)
-
-    def entries(self, layer: str | None = None) -> list[Any]:
-        return [self.entry(u, self.layer) for u in self.key if layer in (None, self.layer)]
-
-
-def unit_credits(it: Item, sheet: AnswerSheet, key: dict[str, Sequence[str]]) -> dict[str, float]:
-    """Credit per keyed unit (0 if not answered), judged by ``medialit.check`` (the same
-    per-unit judgement as the Check button) against the key literal."""
-    from medialit.check import unit_credits as judged
-
-    layer = it.layer or ""
-    credits = judged(sheet, KeyReference(layer, key, it.article), list(key), layer)
-    return dict(zip(key, credits, strict=True))
-
-
-def _fmt(x: float) -> str:
-    return f"{x:g}"
-
-
-def _points_text(points: float) -> str:
-    return f"{_fmt(points)} point" + ("" if points == 1 else "s")
-
-
-def _clamp(it: Item, fraction: float) -> float:
-    return round(min(max(fraction, 0.0), 1.0) * it.points, 2)
-
-
-def _score(it: Item, sheet: AnswerSheet | None, problem: str | None, key: Any) -> Result:
-    """Score one item against a key; the lines never name an accepted label."""
-    head = f"{it.title} ({_points_text(it.points)})"
-    if sheet is None:
-        return Result(0.0, [f"{head}: {problem}", f"Score: 0 of {_fmt(it.points)}."], [], None)
-    lines: list[str] = []
-    misses: list[str] = []
-    if it.kind == "tags":
-        if not isinstance(key, dict) or not key:
-            raise MedialitError(f"The key for {it.id} must be a non-empty {{unit: [labels]}}.")
-        shown = item_units(it)
-        tagged = sum(1 for u in shown if _answer(sheet, u, it.layer)[0])
-        credits = unit_credits(it, sheet, key)
-        total = sum(credits.values())
-        misses += [unit for unit, credit in credits.items() if credit < 1]
-        fraction = total / len(key)
-        lines.append(f"{head}: you answered {tagged} of the {len(shown)} sentences in this task.")
-        rule = (
-            "credit per sentence is the overlap of your devices with the expert's"
-            if it.layer == "devices"
-            else "each matches the expert's reading or it does not"
-        )
-        lines.append(
-            f"{len(key)} of them have one clear answer and are graded ({rule}); "
-            f"yours earn {_fmt(round(total, 2))} of {len(key)}."
-        )
-        if misses:
-            lines.append(
-                "Look again at: "
-                + ", ".join(
-                    f"{u} (not answered)" if not _answer(sheet, u, it.layer)[0] else u
-                    for u in misses
-                )
-                + "."
-            )
-    elif it.kind in ("choice", "thesis", "agreement"):
-        chosen = sheet.responses.get(it.response or "")
-        if not chosen:
-            fraction = 0.0
-            lines.append(f"{head}: not answered yet. Choose an option above; it is saved at once.")
-            misses.append(it.response or "")
-        elif chosen in key:
-            fraction = 1.0
-            lines.append(f"{head}: your answer matches the expert's.")
-        else:
-            fraction = 0.0
-            lines.append(f"{head}: your answer is not the one the expert chose. {it.hint}".strip())
-            misses.append(it.response or "")
-    elif it.kind == "verdicts":
-        right = 0
-        for claim, verdicts in key.items():
-            given = sheet.verdicts.get(claim, {}).get("verdict")
-            if given in verdicts:
-                right += 1
-            else:
-                misses.append(claim)
-        fraction = right / len(key)
-        answered = sum(1 for c in key if c in sheet.verdicts)
-        lines.append(
-            f"{head}: you gave {answered} of {len(key)} verdicts; "
-            f"{right} match what the dossier settles."
-        )
-        if misses:
-            lines.append(
-                "Look again at: "
-                + ", ".join(f"{c} (no verdict)" if c not in sheet.verdicts else c for c in misses)
-                + "."
-            )
-    else:
-        raise MedialitError(f"{it.id} is graded by hand.")
-    points = _clamp(it, fraction)
-    lines.append(f"Score: {_fmt(points)} of {_fmt(it.points)}.")
-    return Result(points, lines, misses, sheet)
-
 
 def score_item(item_id: str, key: Any, folder: str | Path = "answers") -> float:
     """Hidden part of a test cell: print a key-free message, return the score."""
     it = item(item_id)
-    sheet, problem = _load(it, folder)
-    result = _score(it, sheet, problem, key)
+    sheet, problem = load_sheet(it, folder)
+    result = score(it, sheet, problem, key)
     print("\n".join(result.lines))
     return result.points
 
@@ -496,7 +99,7 @@ def check_item(item_id: str, folder: str | Path = "answers", reference: Any = No
     from medialit import course_mode
 
     it = item(item_id)
-    sheet, problem = _load(it, folder)
+    sheet, problem = load_sheet(it, folder)
     config = course_mode.current()
     if it.assignment in config.locked:
         lines = [
@@ -514,10 +117,10 @@ def check_item(item_id: str, folder: str | Path = "answers", reference: Any = No
     except (MedialitError, OSError, KeyError) as exc:
         print(f"{it.title}: the expert's answers cannot be loaded here ({exc}).")
         return 0.0
-    result = _score(it, sheet, problem, key)
+    result = score(it, sheet, problem, key)
     lines = list(result.lines)
     if sheet is not None and result.misses:
-        reasons = _reasoning(it, sheet, result.misses, reference)
+        reasons = reasoning(it, sheet, result.misses, reference)
         if reasons:
             lines.append("The expert's reasoning:")
             lines += [f"  {r}" for r in reasons]

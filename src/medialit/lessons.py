@@ -118,7 +118,7 @@ def _split_key(key: str, exercise: str | None) -> tuple[str, str]:
 
 def _graded_response(item_id: str) -> tuple[str, str]:
     """The check pair of a graded item's saved response, e.g. ``("genre", "response")``."""
-    from medialit.grading import ITEMS
+    from medialit.items import ITEMS
 
     return (ITEMS[item_id].response or "", "response")
 
