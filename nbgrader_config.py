@@ -6,7 +6,7 @@ Regenerate the release with `python tools/release.py`; the grading protections
 overwritten, hidden tests stripped from feedback) come from medialit.grading.
 """
 
-from medialit.grading import configure_nbgrader
+from medialit.course.settings import configure_nbgrader
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 c.CourseDirectory.course_id = "medialit"

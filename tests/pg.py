@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 #: The cluster's superuser, whoever runs initdb.
 SUPERUSER = "postgres"
@@ -70,11 +71,10 @@ def find_bindir() -> Path | None:
         if (bindir / "pg_ctl").exists():
             return bindir
         return Path(initdb).parent
-    for bindir in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True):
-        if os.access(Path(bindir) / "initdb", os.X_OK) and os.access(
-            Path(bindir) / "pg_ctl", os.X_OK
-        ):
-            return Path(bindir)
+    for found in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True):
+        bindir = Path(found)
+        if all(os.access(bindir / program, os.X_OK) for program in ("initdb", "pg_ctl")):
+            return bindir
     return None
 
 
@@ -130,7 +130,7 @@ def _run(argv: list[str], as_root: bool) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, capture_output=True, text=True, check=False, timeout=120, cwd="/")
 
 
-def _fail(what: str, result: subprocess.CompletedProcess[str], log: Path | None = None) -> None:
+def _fail(what: str, result: subprocess.CompletedProcess[str], log: Path | None = None) -> NoReturn:
     detail = (result.stdout + result.stderr).strip()
     if log is not None and log.exists():
         detail += "\n--- server log ---\n" + log.read_text(errors="replace")[-4000:]

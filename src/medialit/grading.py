@@ -441,25 +441,8 @@ WARNING_PATTERN = r"\b[A-Za-z]*Warning\b"
 
 
 def configure_nbgrader(c: Any, cell_timeout: int = 60) -> Any:
-    """Apply the kit's grading protections to an nbgrader config object ``c``.
+    """The kit's nbgrader settings (``medialit.course.settings``; kept here for course
+    folders whose ``nbgrader_config.py`` imports it from this module)."""
+    from medialit.course.settings import configure_nbgrader as configure
 
-    Used by the repository's ``nbgrader_config.py`` and by course folders the kit creates,
-    so both build the same release and grade the same way (grading.md items 1-5).
-    """
-    c.ClearSolutions.code_stub = {"python": CODE_STUB}
-    c.IgnorePattern.enabled = True  # a warning on stderr must not zero a correct answer
-    c.IgnorePattern.pattern = WARNING_PATTERN
-    c.OverwriteCells.add_missing_cells = True  # deleted test cells come back
-    c.ExecutePreprocessor.timeout = cell_timeout
-    c.Execute.timeout = cell_timeout
-    c.LimitOutput.max_lines = 200
-    c.LimitOutput.max_traceback = 40
-    # the student's saved answers must never be replaced by a copy from the source folder
-    c.Autograde.exclude_overwriting = {a: [f"answers/{a}.json"] for a in ASSIGNMENTS}
-    # returned feedback shows test cells as they ran: strip the hidden tests from them
-    c.GenerateFeedback.preprocessors = [
-        "nbgrader.preprocessors.GetGrades",
-        "nbgrader.preprocessors.ClearHiddenTests",
-        "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    ]
-    return c
+    return configure(c, cell_timeout=cell_timeout)
