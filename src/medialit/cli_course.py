@@ -39,8 +39,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         args.dir,
         args.assignment,
         jobs=args.jobs,
-        timeout=args.timeout,
-        budget=args.budget,
+        wait=args.wait,
         students=args.student or None,
     )
     if args.format == "table":
@@ -57,7 +56,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    files = c.feedback(args.dir, args.assignment)
+    files = c.feedback(args.dir, args.assignment, wait=args.wait)
     print(
         f"{len(files)} feedback files in {c.open_course(args.dir).root / 'feedback'} "
         "(no hidden test or answer key in any). Return them with "
@@ -114,9 +113,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "init",
         help="make a ready nbgrader course folder",
         description="Make a ready nbgrader course folder: the kit's assignments as sources, "
-        "their student release generated, and a config with the grading protections on "
-        "(warnings ignored, deleted test cells restored, cell timeouts, output limits, "
-        "feedback without hidden tests). The gradebook is SQLite unless --db is given.",
+        "their student release generated (never with saved answers), and a config with the "
+        "kit's grading on: autograde scores from students' saved answers without running "
+        "their code, deleted test cells are restored, feedback carries no hidden test. "
+        "The gradebook is SQLite unless --db is given.",
     )
     q.add_argument("dir", help="a new folder for the course")
     q.add_argument(
@@ -137,7 +137,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--timeout",
         type=_positive,
         default=c.DEFAULT_CELL_TIMEOUT,
-        help="seconds a cell may run when grading (default: %(default)s)",
+        help="seconds a cell may run in 'nbgrader validate' (default: %(default)s)",
     )
     q.set_defaults(func=cmd_init)
 
@@ -174,29 +174,31 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "grade",
-        help="autograde every submission of an assignment in parallel",
-        description="Autograde every submission in submitted/<student>/ASSIGNMENT/ with "
-        "nbgrader, in parallel worker processes. Each submission is checked first (renamed "
-        "or unreadable notebook, deleted, duplicated or edited cells, corrupt answers file); "
-        "each cell has a timeout and each notebook a wall budget; one broken submission "
-        "never stops the batch. Ends with a score table and the problems per student. "
-        "Exit status 1 if any submission could not be graded.",
+        help="autograde every submission of an assignment from its saved answers",
+        description="Grade every submission in submitted/<student>/ASSIGNMENT/. Each "
+        "autograded question is scored in this process from the answers file as handed in, "
+        "against the key in the course's source/ folder: no student code runs, so nothing "
+        "typed in a notebook can change a grade. Links, devices and oversized files in a "
+        "submission are refused and reported. Each submission is checked first (renamed, "
+        "unreadable or missing notebook, deleted, duplicated, moved or edited cells, answers "
+        "file missing, misplaced, corrupt or for another assignment, answers identical to "
+        "another student's); one broken submission never stops the batch, and a failed "
+        "result never replaces an earlier grade. One grader per assignment at a time: a "
+        "second run waits for the first (--wait). Ends with a score table and the problems "
+        "per student. Exit status 1 if any submission could not be graded.",
     )
     p.add_argument("dir", help="the course folder")
     p.add_argument("assignment", help="the assignment name, e.g. a1_claims")
-    p.add_argument("--jobs", type=_positive, default=2, help="worker processes (default: 2)")
+    p.add_argument("--jobs", type=_positive, default=2, help="processes that score (default: 2)")
     p.add_argument(
-        "--timeout",
-        type=_positive,
-        default=None,
-        help="seconds a cell may run (default: the course config's)",
-    )
-    p.add_argument(
-        "--budget",
+        "--wait",
         type=float,
-        default=c.DEFAULT_BUDGET,
-        help="seconds a whole submission may take before it is stopped (default: %(default)s)",
+        default=c.DEFAULT_WAIT,
+        help="seconds to wait while another grader holds this assignment, then stop "
+        "(default: %(default)s; 0: stop at once)",
     )
+    p.add_argument("--timeout", type=_positive, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--budget", type=float, default=None, help=argparse.SUPPRESS)
     p.add_argument(
         "--student", action="append", metavar="ID", help="grade only this student (repeat for more)"
     )
@@ -212,6 +214,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("dir", help="the course folder")
     p.add_argument("assignment", help="the assignment name")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=c.DEFAULT_WAIT,
+        help="seconds to wait while a grader holds this assignment (default: %(default)s)",
+    )
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser(

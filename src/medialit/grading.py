@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from medialit import paths
-from medialit.answers import VERDICTS, live_answers
+from medialit.answers import VERDICTS, answers_path, live_answers
 from medialit.errors import MedialitError
 from medialit.items import (  # noqa: F401 (re-exported: the notebooks and tests use them)
     A1_UNITS,
@@ -119,6 +119,11 @@ def check_item(item_id: str, folder: str | Path = "answers", reference: Any = No
         return 0.0
     result = score(it, sheet, problem, key)
     lines = list(result.lines)
+    if sheet is None and answers_path(it.assignment, folder).exists():
+        lines.append(
+            "To start again from a fresh file, run the assignment's first code cell: it keeps "
+            "the broken file aside."
+        )
     if sheet is not None and result.misses:
         reasons = reasoning(it, sheet, result.misses, reference)
         if reasons:

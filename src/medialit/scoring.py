@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from medialit.answers import AnswerSheet, answers_path, read_answers
+from medialit.answers import AnswerSheet, answers_path
 from medialit.errors import AnswersError, MedialitError
 from medialit.items import Item, _reference, item_units, load_claims
 
@@ -34,23 +34,43 @@ class Result:
     sheet: AnswerSheet | None
 
 
+#: Largest answers file read (the grader's intake has the same cap).
+MAX_ANSWERS_BYTES = 1024 * 1024
+
+
+def answers_name(assignment: str) -> str:
+    """How messages name the answers file: as the student sees it beside the notebook."""
+    return f"answers/{assignment}.json"
+
+
+def missing_answers(assignment: str) -> str:
+    return (
+        f"No saved answers ({answers_name(assignment)} is not there), so this item scores 0. "
+        "Answer with the tagger and the choices above: every click is saved to that file."
+    )
+
+
 def load_sheet(it: Item, folder: str | Path) -> tuple[AnswerSheet | None, str | None]:
     """The student's saved answers for an item's assignment, read from disk in a kernel
-    (the self-check), or (None, the sentence that explains why there are none)."""
+    (the self-check), or (None, the sentence that explains why there are none): the same
+    parser and the same sentences as the grader's, so the Check button says what it will."""
     path = answers_path(it.assignment, folder)
-    if not path.exists():
-        return None, (
-            f"No saved answers yet ({path} is not there). Answer with the tagger and the "
-            "choices above: every click is saved to that file."
-        )
     try:
-        sheet = read_answers(path)
-    except AnswersError as exc:
+        with path.open("rb") as f:
+            raw = f.read(MAX_ANSWERS_BYTES + 1)
+    except FileNotFoundError:
+        return None, missing_answers(it.assignment)
+    except OSError as exc:
+        return None, f"{answers_name(it.assignment)} cannot be read ({exc.strerror}); it scores 0."
+    if len(raw) > MAX_ANSWERS_BYTES:
         return None, (
-            f"Your answers file could not be read ({exc}). Run the first code cell again: "
-            "it keeps the broken file aside and starts a fresh one."
+            f"{answers_name(it.assignment)} is over {MAX_ANSWERS_BYTES:,} bytes, too large to be "
+            "an answers file; it scores 0."
         )
-    return sheet, belongs(it, sheet, path.name)
+    sheet, problem = parse_sheet(raw, answers_name(it.assignment))
+    if sheet is None:
+        return None, problem
+    return sheet, belongs(it, sheet, answers_name(it.assignment))
 
 
 def belongs(it: Item, sheet: AnswerSheet, name: str) -> str | None:
@@ -74,9 +94,10 @@ def parse_sheet(raw: bytes, name: str) -> tuple[AnswerSheet | None, str | None]:
         return None, f"{name} is not UTF-8 text, so it cannot be read; it scores 0."
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        where = f" (line {exc.lineno}: {exc.msg})" if isinstance(exc, json.JSONDecodeError) else ""
-        return None, f"{name} is not valid JSON{where}; it scores 0."
+    except RecursionError:
+        return None, f"{name} is nested deeper than {MAX_DEPTH} levels; it is not an answers file."
+    except json.JSONDecodeError as exc:
+        return None, f"{name} is not valid JSON (line {exc.lineno}: {exc.msg}); it scores 0."
     if nesting_depth(data) > MAX_DEPTH:
         return None, f"{name} is nested deeper than {MAX_DEPTH} levels; it is not an answers file."
     try:

@@ -91,20 +91,33 @@ def _check_cells(nb, release, problems: list[str], locked_checksums: dict[str, s
         expected = locked_checksums.get(gid)
         if expected and counts.get(gid) == 1 and nbutils.compute_checksum(cell) != expected:
             problems.append(f"locked cell edited: {gid} (restored from the source)")
-    # locked cells the student moved: the order of the release's cells that are present
+    # locked cells the student moved: those outside the longest run kept in release order
     present = [gid for gid in dict.fromkeys(grade_id(c) for c in grade_cells(nb)) if gid in order]
-    expected_order = [gid for gid in order if gid in present]
-    if present != expected_order:
-        moved = [
-            gid
-            for gid, want in zip(present, expected_order, strict=True)
-            if gid != want and gid in locked_checksums
-        ]
-        if moved:
-            problems.append(
-                f"locked cell moved: {', '.join(moved[:3])} (put back in place; the grade "
-                "does not depend on cell order)"
-            )
+    moved = [gid for gid in _out_of_order(present, order) if gid in locked_checksums]
+    if moved:
+        problems.append(
+            f"locked cell moved: {', '.join(moved[:3])} (put back in place; the grade "
+            "does not depend on cell order)"
+        )
+
+
+def _out_of_order(present: list[str], order: list[str]) -> list[str]:
+    """The fewest cells whose moving explains ``present``: everything outside a longest
+    subsequence that keeps the release's order."""
+    rank = {gid: i for i, gid in enumerate(order)}
+    ranks = [rank[gid] for gid in present]
+    best = [1] * len(ranks)
+    back = [-1] * len(ranks)
+    for i in range(len(ranks)):
+        for j in range(i):
+            if ranks[j] < ranks[i] and best[j] + 1 > best[i]:
+                best[i], back[i] = best[j] + 1, j
+    keep: set[int] = set()
+    i = max(range(len(ranks)), key=lambda k: best[k], default=-1)
+    while i >= 0:
+        keep.add(i)
+        i = back[i]
+    return [gid for k, gid in enumerate(present) if k not in keep]
 
 
 def _locked_checksums(release) -> dict[str, str]:

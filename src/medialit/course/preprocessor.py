@@ -70,7 +70,7 @@ class ScoreAnswers(_Base):  # type: ignore[misc,valid-type]
         for problem in check.problems:
             if not problem.startswith("extra notebook ignored"):
                 self.log.warning("%s/%s: %s", student, assignment, problem)
-        sheet, problem = answers_sheet(check.answers, check.answers_name, assignment)
+        sheet, problem = answers_sheet(check.answers, assignment)
         score_cells(nb, tests, sheet, problem)
         here = resources.get("metadata", {}).get("path")
         if here and Path(here).resolve() != submitted.resolve():
@@ -83,20 +83,29 @@ def refuse_links(assignment: str, student: str, notebooks: list[str]) -> None:
     follows its links), remove from it every entry that is not a plain file or folder: a
     symbolic link, a second name of a hard-linked file, a FIFO, a device or a socket. The
     kit's reader refuses these anyway; nbgrader's copy would follow or block on them."""
+    import glob
     import logging
-    import os
-    import stat
 
     del notebooks
     from nbgrader.coursedir import CourseDirectory
 
     coursedir = CourseDirectory()
-    folder = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
     log = logging.getLogger("medialit")
-    if folder.is_symlink() or folder.parent.is_symlink():
-        log.warning("%s/%s: the submission folder is a link; removed", student, assignment)
-        (folder if folder.is_symlink() else folder.parent).unlink()
-        return
+    # nbgrader passes its own patterns here: student is "*" when grading a whole class
+    pattern = coursedir.format_path(coursedir.submitted_directory, student, assignment)
+    for name in sorted(glob.glob(pattern)):
+        folder = Path(name)
+        if folder.is_symlink() or folder.parent.is_symlink():
+            log.warning("%s: the submission folder is a link; removed", folder)
+            (folder if folder.is_symlink() else folder.parent).unlink()
+            continue
+        _refuse_in(folder, log)
+
+
+def _refuse_in(folder: Path, log) -> None:
+    import os
+    import stat
+
     for here, dirs, files in os.walk(folder, followlinks=False):
         for name in dirs + files:
             path = Path(here) / name
@@ -105,5 +114,5 @@ def refuse_links(assignment: str, student: str, notebooks: list[str]) -> None:
                 stat.S_ISREG(info.st_mode) and info.st_nlink == 1
             )
             if not plain:
-                log.warning("%s/%s: refused and removed %s", student, assignment, path)
+                log.warning("refused and removed %s (not a plain file)", path)
                 path.unlink()

@@ -22,7 +22,7 @@ import nbformat
 from medialit.answers import AnswerSheet
 from medialit.course.keys import TestCell
 from medialit.course.preflight import grade_id
-from medialit.scoring import belongs, parse_sheet, score
+from medialit.scoring import answers_name, belongs, missing_answers, parse_sheet, score
 
 
 @dataclass(frozen=True)
@@ -33,16 +33,11 @@ class CellScore:
     by_hand: bool = False  # a test cell the grader cannot score
 
 
-def answers_sheet(
-    raw: bytes | None, name: str | None, assignment: str
-) -> tuple[AnswerSheet | None, str | None]:
+def answers_sheet(raw: bytes | None, assignment: str) -> tuple[AnswerSheet | None, str | None]:
     """The parsed answers sheet, or None and the sentence every item will show."""
     if raw is None:
-        return None, (
-            f"No saved answers were handed in (answers/{assignment}.json is not in the "
-            "submission), so this item scores 0."
-        )
-    return parse_sheet(raw, name or f"answers/{assignment}.json")
+        return None, missing_answers(assignment)
+    return parse_sheet(raw, answers_name(assignment))
 
 
 def _outputs(lines: list[str], points: float | None) -> list:
@@ -76,7 +71,7 @@ def score_cells(
             continue
         item_problem = problem
         if sheet is not None:
-            item_problem = belongs(test.item, sheet, f"answers/{test.item.assignment}.json")
+            item_problem = belongs(test.item, sheet, answers_name(test.item.assignment))
         result = score(test.item, sheet if item_problem is None else None, item_problem, test.key)
         points = round(min(max(result.points, 0.0), test.points), 2)
         cell.outputs = _outputs(result.lines, points)

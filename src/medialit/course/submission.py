@@ -100,7 +100,7 @@ def score_submission(plan: Plan, folder: Path) -> Outcome:
     check = preflight(sub, plan.releases, plan.assignment)
     out = Outcome(problems=check.problems)
     out.timestamp = _timestamp(sub.files.get("timestamp.txt"), out.problems)
-    sheet, problem = answers_sheet(check.answers, check.answers_name, plan.assignment)
+    sheet, problem = answers_sheet(check.answers, plan.assignment)
     if check.answers is not None and problem:
         out.problems.append(f"answers file unusable: {problem}")
     if sheet is not None and (sheet.tags or sheet.responses or sheet.verdicts):
