@@ -6,12 +6,10 @@ Fast tests only (no kernel); the full pipeline is in ``test_grading_e2e.py``.
 from __future__ import annotations
 
 import copy
-import json
 
 import grading_fixtures as gf
 import nbformat
 import pytest
-from nbgrader.utils import compute_checksum
 
 from medialit import course as c
 from medialit.cli import main
@@ -41,7 +39,7 @@ def test_grade_help_names_the_protections(capsys):
     with pytest.raises(SystemExit):
         main(["grade", "--help"])
     out = " ".join(capsys.readouterr().out.split())
-    for words in ("--jobs", "--timeout", "--budget", "never stops the batch"):
+    for words in ("--jobs", "--wait", "no student code runs", "never stops the batch"):
         assert words in out
 
 
@@ -64,7 +62,7 @@ def test_init_refuses_an_existing_course_and_keeps_it(tmp_path, capsys):
 
 
 def test_init_names_a_missing_assignment(tmp_path, capsys):
-    source = gf.tiny_assignment(tmp_path / "src")
+    source = gf.KIT / "solutions"
     code = main(
         [
             "course",
@@ -78,7 +76,7 @@ def test_init_names_a_missing_assignment(tmp_path, capsys):
     )
     err = capsys.readouterr().err
     assert code == 2
-    assert "No source assignment a9_nothing" in err and "tiny" in err
+    assert "No source assignment a9_nothing" in err and "a1_claims" in err
     assert not (tmp_path / "course").exists()
 
 
@@ -96,24 +94,35 @@ def test_bad_numbers_are_refused(capsys):
     assert "must be 1 or more" in capsys.readouterr().err
 
 
-def test_the_config_turns_the_protections_on(tmp_path):
+def _config(tmp_path, timeout=7):
     from traitlets.config.loader import PyFileConfigLoader
 
-    from medialit.grading import CODE_STUB
+    from medialit.course.init_course import CONFIG_TEMPLATE
 
-    text = c.CONFIG_TEMPLATE.format(
-        course_id="x", db_url="sqlite:///g.db", timeout=7, exclude={"tiny": ["answers/tiny.json"]}
-    )
+    text = CONFIG_TEMPLATE.format(course_id="x", db_url="sqlite:///g.db", timeout=timeout)
     (tmp_path / "nbgrader_config.py").write_text(text)
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path)).load_config()
-    assert config.IgnorePattern.enabled is True
-    assert config.IgnorePattern.pattern
+    return PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path)).load_config()
+
+
+def test_the_config_scores_from_answers_and_keeps_the_release_clean(tmp_path):
+    from nbgrader.preprocessors import Execute, SaveAutoGrades
+
+    from medialit.course.preprocessor import ScoreAnswers
+    from medialit.course.settings import CODE_STUB
+
+    config = _config(tmp_path)
+    steps = config.Autograde.autograde_preprocessors
+    assert ScoreAnswers in steps and SaveAutoGrades in steps and Execute not in steps
+    assert steps.index(ScoreAnswers) < steps.index(SaveAutoGrades)
+    assert config.Autograde.pre_convert_hook == "medialit.course.preprocessor.refuse_links"
+    assert config.GenerateAssignment.post_convert_hook == (
+        "medialit.course.release.drop_saved_answers"
+    )
     assert config.OverwriteCells.add_missing_cells is True
-    assert config.Execute.timeout == 7
-    assert config.LimitOutput.max_lines == 200
+    assert config.Execute.timeout == 7  # nbgrader validate still runs notebooks
     assert config.LockCells.lock_all_cells is True
     assert config.ClearSolutions.code_stub == {"python": CODE_STUB}
-    assert config.Autograde.exclude_overwriting == {"tiny": ["answers/tiny.json"]}
+    assert config.Autograde.exclude_overwriting["a1_claims"] == ["answers/a1_claims.json"]
     assert c.HideAnswerKeys in config.GenerateFeedback.preprocessors
     assert config.CourseDirectory.db_url == "sqlite:///g.db"
 
@@ -121,15 +130,7 @@ def test_the_config_turns_the_protections_on(tmp_path):
 def test_the_warning_pattern_matches_warnings_not_errors(tmp_path):
     import re
 
-    from traitlets.config.loader import PyFileConfigLoader
-
-    text = c.CONFIG_TEMPLATE.format(course_id="x", db_url="sqlite:///g.db", timeout=7, exclude={})
-    (tmp_path / "nbgrader_config.py").write_text(text)
-    pattern = (
-        PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path))
-        .load_config()
-        .IgnorePattern.pattern
-    )
+    pattern = _config(tmp_path).IgnorePattern.pattern
     warning = "/tmp/ipykernel_41/2431.py:5: FutureWarning: comparing answers will change\n"
     assert re.search(pattern, warning)
     assert re.search(pattern, "x.py:3: DeprecationWarning: old\n  warn()\n")
@@ -146,88 +147,71 @@ def test_db_url_is_read_back_from_the_config(tmp_path):
 
 
 # -----------------------------------------------------------------------------------------
-# pre-flight, on a release built here (no nbgrader run needed)
+# intake and pre-flight, on bytes in memory (no nbgrader run needed)
 # -----------------------------------------------------------------------------------------
 
 
-def _fake_release(path):
-    """The tiny source as nbgrader releases it: solutions and hidden tests out, checksums in."""
-    import re
+def _read(tmp_path, student, build):
+    from medialit.course.intake import read_submission
+    from medialit.course.preflight import parse_notebook, preflight
 
-    nb = gf.tiny_source_notebook()
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        cell.source = re.sub(
-            r"### BEGIN SOLUTION.*?### END SOLUTION",
-            "# YOUR CODE HERE\nraise NotImplementedError()",
-            cell.source,
-            flags=re.S,
-        )
-        cell.source = re.sub(
-            r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", "", cell.source, flags=re.S
-        )
-        if meta:
-            meta["checksum"] = compute_checksum(cell)
-    nbformat.write(nb, path)
-    return path
+    folder = build(gf.release(), tmp_path / "submitted")
+    release, _ = parse_notebook(gf.RELEASE.read_bytes())
+    sub = read_submission(tmp_path / "submitted" / student / gf.A1)
+    return sub, preflight(sub, {f"{gf.A1}.ipynb": release}, gf.A1), folder
 
 
-@pytest.fixture
-def release(tmp_path):
-    return _fake_release(tmp_path / "tiny.ipynb")
+def test_preflight_finds_nothing_wrong_with_a_good_submission(tmp_path):
+    sub, check, _ = _read(tmp_path, "all-correct", gf.all_correct)
+    assert check.problems == []
+    assert check.answers_name == f"answers/{gf.A1}.json"
+    assert sorted(sub.files) == [f"{gf.A1}.ipynb", f"answers/{gf.A1}.json"]
 
 
-def _submission(tmp_path, release, factory):
-    factory(nbformat.read(release, as_version=4), tmp_path / "submitted", gf.TINY)
-    (folder,) = (tmp_path / "submitted").iterdir()
-    return folder / gf.TINY
-
-
-def test_preflight_finds_nothing_wrong_with_a_good_submission(tmp_path, release):
-    folder = _submission(tmp_path, release, gf.all_correct)
-    check = c.preflight(folder, [release], gf.TINY)
-    assert check.problems == [] and check.gradable
-
-
-@pytest.mark.parametrize("name", sorted(gf.TINY_PROBLEMS))
-def test_preflight_names_each_problem(tmp_path, release, name):
-    folder = _submission(tmp_path, release, gf.TINY_FIXTURES[name][0])
-    check = c.preflight(folder, [release], gf.TINY)
-    if name in ("infinite-loop", "huge-output"):  # seen only after running: not pre-flight
-        assert check.problems == []
+@pytest.mark.parametrize("name", sorted(gf.PROBLEMS))
+def test_preflight_names_each_problem(tmp_path, name):
+    if name == "answers-file-corrupt":  # found when the file is parsed, in the scoring step
         return
-    assert any(gf.TINY_PROBLEMS[name] in p for p in check.problems), check.problems
+    _, check, _ = _read(tmp_path, name, gf.FIXTURES[name][0])
+    assert any(gf.PROBLEMS[name] in p for p in check.problems), check.problems
 
 
-def test_preflight_repairs_a_renamed_notebook(tmp_path, release):
-    folder = _submission(tmp_path, release, gf.notebook_renamed)
-    c.preflight(folder, [release], gf.TINY)
-    assert sorted(p.name for p in folder.glob("*.ipynb")) == ["tiny.ipynb"]
+def test_preflight_never_changes_the_submission(tmp_path):
+    _, _, folder = _read(tmp_path, "notebook-renamed", gf.notebook_renamed)
+    assert sorted(p.name for p in folder.iterdir()) == ["a1_claims (1).ipynb", "answers"]
 
 
-def test_preflight_sets_a_malformed_notebook_aside(tmp_path, release):
-    folder = _submission(tmp_path, release, gf.malformed_notebook_json)
-    check = c.preflight(folder, [release], gf.TINY)
-    assert not check.gradable
-    assert "not valid JSON, line" in check.problems[0]
-    assert (folder / "tiny.ipynb.unreadable").is_file()
+def test_two_unexpected_notebooks_are_not_guessed(tmp_path):
+    from medialit.course.intake import read_submission
+    from medialit.course.preflight import parse_notebook, preflight
+
+    folder = gf.notebook_renamed(gf.release(), tmp_path / "submitted")
+    (folder / "other.ipynb").write_bytes((folder / "a1_claims (1).ipynb").read_bytes())
+    release, _ = parse_notebook(gf.RELEASE.read_bytes())
+    check = preflight(read_submission(folder), {f"{gf.A1}.ipynb": release}, gf.A1)
+    assert any(p.startswith(f"notebook missing: {gf.A1}.ipynb") for p in check.problems)
+    assert check.notebooks[f"{gf.A1}.ipynb"] is None
 
 
-def test_preflight_keeps_only_the_last_copy_of_a_duplicated_cell(tmp_path, release):
-    folder = _submission(tmp_path, release, gf.cell_duplicated)
-    c.preflight(folder, [release], gf.TINY)
-    nb = nbformat.read(folder / "tiny.ipynb", as_version=4)
-    ids = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells]
-    assert ids.count("genre_answer") == 1
-    assert ids.index("genre_answer") == 2  # the second copy, as nbgrader grades the last
+def test_sanitize_keeps_the_last_copy_of_a_duplicated_answer_and_restores_deleted_cells():
 
+    from medialit.course.preflight import grade_id, parse_notebook
+    from medialit.course.sanitize import sanitize
 
-def test_two_unexpected_notebooks_are_not_guessed(tmp_path, release):
-    folder = _submission(tmp_path, release, gf.notebook_renamed)
-    (folder / "other.ipynb").write_text((folder / "tiny (1).ipynb").read_text())
-    check = c.preflight(folder, [release], gf.TINY)
-    assert "notebook missing: tiny.ipynb (scored 0)" in check.problems
-    assert not check.gradable
+    release, _ = parse_notebook(gf.RELEASE.read_bytes())
+    source, _ = parse_notebook((gf.KIT / "solutions" / gf.A1 / f"{gf.A1}.ipynb").read_bytes())
+    nb = copy.deepcopy(release)
+    first = copy.deepcopy(gf.cell(nb, gf.START))
+    first.source = "# first copy"
+    gf.cell(nb, gf.START).source = "# second copy"
+    nb.cells.insert(nb.cells.index(gf.cell(nb, gf.START)), first)
+    nb.cells.remove(gf.cell(nb, "a1_roles_test"))
+    out = sanitize(nb, release, source)
+    ids = [grade_id(cell) for cell in out.cells]
+    assert ids == [grade_id(cell) for cell in release.cells]
+    assert gf.cell(out, gf.START).source == "# second copy"
+    assert "### BEGIN HIDDEN TESTS" in gf.cell(out, "a1_roles_test").source
+    assert "fill_answers" not in gf.cell(out, gf.START).source  # never the model answers
 
 
 # -----------------------------------------------------------------------------------------
@@ -236,8 +220,13 @@ def test_two_unexpected_notebooks_are_not_guessed(tmp_path, release):
 
 
 def test_hide_answer_keys_strips_hidden_tests_and_their_tracebacks():
-    nb = gf.tiny_source_notebook()
-    cell = copy.deepcopy(nb.cells[2])
+    cell = nbformat.v4.new_code_cell(
+        'print("Where the piece was published tells you its genre.")\n'
+        "### BEGIN HIDDEN TESTS\n"
+        'assert genre == "opinion", "not the genre"\n'
+        "### END HIDDEN TESTS",
+        metadata={"nbgrader": {"grade": True, "solution": False, "grade_id": "t", "points": 1}},
+    )
     cell.outputs = [
         nbformat.v4.new_output(
             "error",
@@ -264,48 +253,11 @@ def test_find_leaks_reads_html_and_notebooks_as_a_person_would(tmp_path):
 
 
 def test_answer_key_strings_include_hidden_test_lines(tmp_path):
-    gf.tiny_assignment(tmp_path / "source")
-    course = c.Course(tmp_path)
-    keys = c.answer_key_strings(course, gf.TINY)
-    assert f"tag_score({json.dumps(gf.TINY_KEY)})" in keys
+    import shutil
 
-
-def test_preflight_puts_a_deleted_test_cell_back_where_it_was(tmp_path, release):
-    folder = _submission(tmp_path, release, gf.test_cell_deleted)
-    c.preflight(folder, [release], gf.TINY)
-    nb = nbformat.read(folder / "tiny.ipynb", as_version=4)
-    ids = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells]
-    original = [
-        cell.metadata.get("nbgrader", {}).get("grade_id")
-        for cell in nbformat.read(release, as_version=4).cells
-    ]
-    assert ids == original
-
-
-def test_a_test_cell_after_a_read_only_cell_is_restored_too(tmp_path, release):
-    """nbgrader 0.9.6's add_missing_cells fails on this layout (KeyError)."""
-    nb = nbformat.read(release, as_version=4)
-    readonly = nbformat.v4.new_code_cell(
-        "show_choices()",
-        metadata={
-            "nbgrader": {
-                "grade": False,
-                "solution": False,
-                "locked": True,
-                "grade_id": "choices",
-                "schema_version": 3,
-            }
-        },
-    )
-    i = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells].index("genre_test")
-    nb.cells.insert(i, readonly)
-    nbformat.write(nb, release)
-    folder = _submission(tmp_path, release, gf.test_cell_deleted)
-    check = c.preflight(folder, [release], gf.TINY)
-    assert "cell deleted: genre_test (restored from the source)" in check.problems
-    got = nbformat.read(folder / "tiny.ipynb", as_version=4)
-    ids = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in got.cells]
-    assert ids[i : i + 2] == ["choices", "genre_test"]
+    shutil.copytree(gf.KIT / "solutions" / gf.A1, tmp_path / "source" / gf.A1)
+    keys = c.answer_key_strings(c.Course(tmp_path), gf.A1)
+    assert 'score_item("a1_genre", key=["opinion"])' in keys
 
 
 def test_course_checks_close_and_reopen_with_one_command(tmp_path, capsys):

@@ -284,7 +284,9 @@ def test_a_test_cell_that_is_not_a_medialit_check_is_left_for_a_person(tmp_path)
     shutil.copytree(gf.KIT / "solutions" / gf.A1, source / gf.A1)
     path = source / gf.A1 / f"{gf.A1}.ipynb"
     nb = nbformat.read(path, as_version=4)
-    gf.cell(nb, "a1_genre_test").source = (
+    gf.cell(
+        nb, "a1_genre_test"
+    ).source = (
         'print("checking")\n### BEGIN HIDDEN TESTS\nassert genre == "opinion"\n### END HIDDEN TESTS'
     )
     nbformat.write(nb, path)
@@ -401,3 +403,15 @@ def test_a_student_answer_written_by_hand_waits_for_a_person(tmp_path):
     )
     texts = ["".join(cell["source"]) for cell in saved["cells"]]
     assert "P8.S1 supports P7.S1: it gives one case." in texts
+
+
+def test_worker_processes_give_the_same_gradebook(graded, monkeypatch):
+    """Scoring in worker processes (large classes) writes exactly what one process writes."""
+    from medialit.course import batch
+
+    course, _ = graded
+    before = c.per_question(course)
+    monkeypatch.setattr(batch, "POOL_THRESHOLD", 1)
+    report = c.grade(course.root, gf.A1, jobs=2, progress=lambda m: None)
+    assert {r.status for r in report.results} == {"graded"}
+    pd.testing.assert_frame_equal(c.per_question(course), before)

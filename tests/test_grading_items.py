@@ -11,6 +11,7 @@ import pytest
 
 from medialit import course_mode, grading
 from medialit.answers import open_answers, read_answers
+from medialit.course import settings
 from medialit.grading import ITEMS, check_item, public_key, score_item
 
 SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
@@ -183,10 +184,14 @@ def test_messages_explain_without_naming_the_key(tmp_path, capsys):
 
 def test_never_used_and_corrupt_say_what_to_do(tmp_path, capsys):
     assert check_item("a1_roles") == 0
-    assert "No saved answers yet" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "No saved answers (answers/a1_claims.json is not there)" in out
+    assert "Answer with the tagger" in out
     _corrupt(tmp_path / "answers", "a1_claims")
     assert check_item("a1_roles") == 0
-    assert "could not be read" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "answers/a1_claims.json is not valid JSON" in out
+    assert "run the assignment's first code cell: it keeps the broken file aside" in out
 
 
 def test_scoring_is_warning_free(tmp_path):
@@ -203,8 +208,8 @@ def test_ignore_pattern_drops_warnings_only():
     import re
 
     stderr = "/x/y.py:3: FutureWarning: Series.__getitem__ treating keys as positions\n"
-    assert re.search(grading.WARNING_PATTERN, stderr)
-    assert not re.search(grading.WARNING_PATTERN, "Traceback: NameError: name 'x'")
+    assert re.search(settings.WARNING_PATTERN, stderr)
+    assert not re.search(settings.WARNING_PATTERN, "Traceback: NameError: name 'x'")
 
 
 def test_choice_widget_saves_at_once(tmp_path):

@@ -11,7 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from medialit.grading import ASSIGNMENTS, CODE_STUB
+from medialit.course.settings import CODE_STUB
+from medialit.grading import ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"

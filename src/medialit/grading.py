@@ -31,9 +31,7 @@ import ast
 import contextlib
 import html
 import io
-import json
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -328,101 +326,14 @@ def model_answers(assignment: str) -> dict[str, Any]:
     return out
 
 
-# -- answer keys and leaks ----------------------------------------------------------------
-_HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
-_SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
-
-
-def solutions_dir() -> Path:
-    return paths.kit_root() / "solutions"
-
-
-def _key_strings(key: Any) -> list[str]:
-    """Serialized forms of a key that would mean a leak (not single common words)."""
-    out = [json.dumps(key, ensure_ascii=False), repr(key)]
-    if isinstance(key, dict):
-        for unit, labels in key.items():
-            out.append(json.dumps({unit: labels}, ensure_ascii=False)[1:-1])
-            out.append(repr({unit: labels})[1:-1])
-    return out
-
-
-def hidden_keys(folder: str | Path | None = None) -> dict[str, Any]:
-    """item id -> the key literal in the hidden tests of the source notebooks."""
-    import nbformat
-
-    keys: dict[str, Any] = {}
-    for nb_path in sorted(Path(folder or solutions_dir()).glob("*/*.ipynb")):
-        nb = nbformat.read(nb_path, as_version=4)
-        for cell in nb.cells:
-            for region in _HIDDEN.findall(cell.source):
-                tree = ast.parse(region)
-                for node in ast.walk(tree):
-                    if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "score_item":
-                        item_id = ast.literal_eval(node.args[0])
-                        kw = {k.arg: k.value for k in node.keywords}
-                        keys[item_id] = ast.literal_eval(kw["key"])
-    return keys
-
-
-def answer_key_strings(folder: str | Path | None = None) -> list[str]:
-    """Every string that would give an answer away if a student received it.
-
-    From the source notebooks: each line of every hidden-test region, each line of every
-    solution region (model answers, the model-answer filler), and serialized forms of each
-    key (the whole key and each ``"unit": [labels]`` pair). Short lines (under 12 characters)
-    are skipped: they are punctuation or common words, not answers.
-    """
-    import nbformat
-
-    strings: set[str] = set()
-    for nb_path in sorted(Path(folder or solutions_dir()).glob("*/*.ipynb")):
-        nb = nbformat.read(nb_path, as_version=4)
-        for cell in nb.cells:
-            for region in _HIDDEN.findall(cell.source) + _SOLUTION.findall(cell.source):
-                strings |= {line.strip() for line in region.splitlines() if len(line.strip()) >= 12}
-    for key in hidden_keys(folder).values():
-        strings |= set(_key_strings(key))
-    return sorted(strings)
-
-
-def _visible_text(path: Path) -> str:
-    """The text a person would read in a file (notebook sources and outputs; HTML text)."""
-    raw = path.read_text(encoding="utf-8", errors="replace")
-    if path.suffix == ".ipynb":
-        with contextlib.suppress(ValueError, KeyError, TypeError):
-            nb = json.loads(raw)
-            parts = []
-            for cell in nb.get("cells", []):
-                src = cell.get("source", "")
-                parts.append("".join(src) if isinstance(src, list) else src)
-                for out in cell.get("outputs", []):
-                    text = out.get("text") or out.get("data", {}).get("text/plain", "")
-                    parts.append("".join(text) if isinstance(text, list) else str(text))
-            return raw + "\n" + "\n".join(parts)
-    if path.suffix in (".html", ".htm"):
-        return raw + "\n" + html.unescape(re.sub(r"<[^>]+>", "", raw))
-    return raw
-
-
-def find_leaks(
-    folders: Iterable[str | Path],
-    strings: Iterable[str] | None = None,
-) -> list[tuple[Path, str]]:
-    """(file, key string) for every answer-key string found in text files under the folders."""
-    needles = list(strings if strings is not None else answer_key_strings())
-    found = []
-    for folder in folders:
-        folder = Path(folder)
-        files = (
-            [folder] if folder.is_file() else sorted(p for p in folder.rglob("*") if p.is_file())
-        )
-        for path in files:
-            if path.suffix in (".png", ".jpg", ".gif", ".pdf", ".db", ".sqlite", ".zip"):
-                continue
-            text = _visible_text(path)
-            found += [(path, s) for s in needles if s in text]
-    return found
+# -- answer keys and leaks (``medialit.answer_keys``; re-exported for older callers) -------
+from medialit.answer_keys import (  # noqa: E402, F401
+    _key_strings,
+    answer_key_strings,
+    find_leaks,
+    hidden_keys,
+    solutions_dir,
+)
 
 
 def run_cell_source(source: str) -> tuple[str, Any]:
@@ -440,11 +351,7 @@ def run_cell_source(source: str) -> tuple[str, Any]:
     return out.getvalue(), value
 
 
-# -- nbgrader settings --------------------------------------------------------------------
-CODE_STUB = "# Run this cell: it shows where your answers are saved."
-WARNING_PATTERN = r"\b[A-Za-z]*Warning\b"
-
-
+# -- nbgrader settings (``medialit.course.settings``) ---------------------------------------
 def configure_nbgrader(c: Any, cell_timeout: int = 60) -> Any:
     """The kit's nbgrader settings (``medialit.course.settings``; kept here for course
     folders whose ``nbgrader_config.py`` imports it from this module)."""

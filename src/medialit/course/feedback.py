@@ -78,20 +78,14 @@ def _file_text(path: Path) -> str:
 
 
 def answer_key_strings(course: Course, assignment: str) -> list[str]:
-    """Strings that would give an answer key away: ``medialit.grading``'s list, plus every
+    """Strings that would give an answer key away: ``medialit.answer_keys``'s list, plus every
     non-trivial line of the source's hidden tests."""
     import nbformat
 
-    keys: list[str] = []
-    try:
-        from medialit import grading
+    from medialit import answer_keys
 
-        getter = getattr(grading, "answer_key_strings", None)
-        if getter is not None:
-            # it reads every source notebook under a folder: hidden tests, model answers
-            keys += list(getter(course.root / "source"))
-    except ImportError:
-        pass
+    # every source notebook under the folder: hidden tests, model answers, key literals
+    keys: list[str] = list(answer_keys.answer_key_strings(course.root / "source"))
     for path in sorted((course.root / "source" / assignment).glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
