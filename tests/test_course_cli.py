@@ -277,3 +277,56 @@ def test_course_checks_close_and_reopen_with_one_command(tmp_path, capsys):
     assert main(["course", "checks", "open", "a9_nothing", "--config", str(tmp_path)]) == 2
     assert "Unknown assignment(s) a9_nothing" in capsys.readouterr().err
     assert course_mode.read_config(path) == everything - {"a1_claims"}
+
+
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        (b"\xff\xfe", "not UTF-8"),
+        (b'{"cells": 5}', "not a notebook"),
+        (b'{"cells": ["x"], "nbformat": 4, "nbformat_minor": 5, "metadata": {}}', "not a cell"),
+        (
+            b'{"cells": [{"cell_type": "code", "source": 7, "metadata": {}}], "nbformat": 4,'
+            b' "nbformat_minor": 5, "metadata": {}}',
+            "has no text",
+        ),
+        (
+            b'{"cells": [{"cell_type": "code", "source": "", "metadata": 5}], "nbformat": 4,'
+            b' "nbformat_minor": 5, "metadata": {}}',
+            "broken metadata",
+        ),
+        (
+            b'{"cells": [{"cell_type": "code", "source": "", "metadata": {"nbgrader":'
+            b' {"grade_id": [1]}}}], "nbformat": 4, "nbformat_minor": 5, "metadata": {}}',
+            "broken grade id",
+        ),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deep"),
+    ],
+)
+def test_a_hostile_notebook_is_refused_with_a_reason(text, why):
+    from medialit.course.preflight import parse_notebook
+
+    nb, reason = parse_notebook(text)
+    assert nb is None and why in reason
+
+
+def test_intake_caps_sizes_and_refuses_what_is_not_a_plain_file(tmp_path, monkeypatch):
+    import os
+
+    from medialit.course import intake
+
+    folder = tmp_path / "submitted" / "s1" / gf.A1
+    (folder / "answers").mkdir(parents=True)
+    (folder / "answers" / f"{gf.A1}.json").write_bytes(b"x" * (intake.MAX_ANSWERS_BYTES + 1))
+    (folder / "a1_claims.ipynb").write_bytes(gf.RELEASE.read_bytes())
+    os.mkfifo(folder / "pipe.json")
+    (folder / "link.ipynb").symlink_to(gf.RELEASE)
+    (folder / "notes.txt").write_text("not read: grading does not need it")
+    sub = intake.read_submission(folder)
+    text = "; ".join(sub.problems)
+    assert "file too large: answers/a1_claims.json" in text
+    assert "refused: pipe.json is a FIFO" in text
+    assert f"link refused: link.ipynb is a symbolic link to {gf.RELEASE}" in text
+    assert sorted(sub.files) == [f"{gf.A1}.ipynb"]
+    monkeypatch.setattr(intake, "MAX_ENTRIES", 3)
+    assert "too many files" in "; ".join(intake.read_submission(folder).problems)

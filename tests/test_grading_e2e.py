@@ -191,6 +191,8 @@ def test_regrading_an_unchanged_class_changes_nothing(graded):
     pd.testing.assert_frame_equal(c.per_question(course), before)
     nb_after = {p: p.read_bytes() for p in sorted((course.root / "autograded").rglob("*.ipynb"))}
     assert nb_after == nb_before
+    for path in nb_after:  # valid notebooks, as formgrader and feedback read them
+        nbformat.validate(nbformat.reads(path.read_text(), as_version=4))
 
 
 def test_a_failed_result_never_replaces_a_good_grade(graded, monkeypatch):

@@ -19,6 +19,7 @@ One module per step, the way nbgrader keeps one preprocessor per file:
 ``results``        the grade report
 ``preprocessor``   the scoring step as an nbgrader preprocessor for plain ``nbgrader``
 ``feedback``       ``medialit feedback``, checked for answer keys
+``hide_keys``      the feedback preprocessor that strips hidden tests
 ``export``         per-question and LMS CSV files
 ``demo``           ``medialit course demo``
 =================  ==========================================================================
@@ -31,13 +32,7 @@ none imports this package's ``__init__``.
 from medialit.course.batch import grade
 from medialit.course.demo import DemoSummary, demo, distribution_chart, make_demo_submissions
 from medialit.course.export import LONG_COLUMNS, export, lms_gradebook, per_question
-from medialit.course.feedback import (
-    HideAnswerKeys,
-    answer_key_strings,
-    feedback,
-    find_leaks,
-    html_text,
-)
+from medialit.course.feedback import answer_key_strings, feedback, find_leaks, html_text
 from medialit.course.folder import (
     CONFIG_NAME,
     DEFAULT_CELL_TIMEOUT,
@@ -51,6 +46,17 @@ from medialit.course.folder import (
 from medialit.course.init_course import init_course
 from medialit.course.lock import DEFAULT_WAIT
 from medialit.course.results import GradeReport, StudentResult, print_grade_report
+
+
+def __getattr__(name: str):
+    # course configs written before 2026-11 import HideAnswerKeys from here; nbgrader's
+    # preprocessor base is slow to import, so it is loaded only when asked for
+    if name == "HideAnswerKeys":
+        from medialit.course.hide_keys import HideAnswerKeys
+
+        return HideAnswerKeys
+    raise AttributeError(name)
+
 
 __all__ = [
     "CONFIG_NAME",

@@ -36,6 +36,8 @@ from medialit.errors import MedialitError
 
 #: Below this many submissions, worker processes cost more to start than they save.
 POOL_THRESHOLD = 60
+#: Students committed to the gradebook together (each is still all or nothing).
+BATCH = 50
 
 _PLAN: Plan | None = None
 
@@ -142,13 +144,19 @@ def grade(
                 _init_worker(plan)
                 outcomes = map(_score_in_worker, folders)
             writer = stack.enter_context(GradebookWriter(course.db_url))
+            writer.prepare(assignment)
+            pending: list[tuple[StudentResult, Path, Outcome]] = []
             told = time.monotonic()
             for done, (student, outcome) in enumerate(zip(names, outcomes, strict=True), 1):
-                t0 = time.monotonic()
-                results[student] = _record(course, writer, assignment, student, outcome)
-                if isinstance(outcome, Outcome) and outcome.answers_digest:
-                    digests[student] = outcome.answers_digest
-                results[student].seconds = time.monotonic() - t0
+                result = results[student] = StudentResult(student)
+                staged = _stage(course, assignment, result, outcome)
+                if staged is not None:
+                    pending.append(staged)
+                    if isinstance(outcome, Outcome) and outcome.answers_digest:
+                        digests[student] = outcome.answers_digest
+                if len(pending) >= BATCH or done == len(names):
+                    _commit(course, writer, assignment, pending)
+                    pending = []
                 now = time.monotonic()
                 if now - told >= 2 or done == len(names):
                     told = now
@@ -167,30 +175,51 @@ def grade(
     return report
 
 
-def _record(
-    course: Course, writer: GradebookWriter, assignment: str, student: str, outcome
-) -> StudentResult:
-    result = StudentResult(student)
+def _fail(result: StudentResult, what: str, why: str) -> None:
+    result.status = "failed"
+    result.problems.append(f"could not be {what} ({why}); earlier grades kept")
+
+
+def _stage(
+    course: Course, assignment: str, result: StudentResult, outcome: Outcome | str
+) -> tuple[StudentResult, Path, Outcome] | None:
+    """Write a scored submission's notebooks beside the old ones; None if it failed."""
     if isinstance(outcome, str):
-        result.status = "failed"
-        result.problems.append(f"could not be graded ({outcome}); earlier grades kept")
-        return result
+        _fail(result, "graded", outcome)
+        return None
     result.problems += outcome.problems
-    fresh = None
     try:
-        fresh = _write_autograded(course, assignment, student, outcome)
-        recorded = writer.record(
-            assignment, student, outcome.timestamp, outcome.grades, outcome.comments
-        )
-        _swap_in(fresh, course.root / "autograded" / student / assignment)
-    except Exception as exc:  # the grader's failure: nothing of this student changed
-        if fresh is not None:
+        fresh = _write_autograded(course, assignment, result.student, outcome)
+    except OSError as exc:
+        _fail(result, "written", f"{exc.strerror}: {exc.filename}")
+        return None
+    return result, fresh, outcome
+
+
+def _commit(
+    course: Course,
+    writer: GradebookWriter,
+    assignment: str,
+    pending: list[tuple[StudentResult, Path, Outcome]],
+) -> None:
+    """Record a batch in the gradebook, then swap in the autograded folders of those
+    recorded; a student whose rows could not be written keeps the old folder and grade."""
+    if not pending:
+        return
+    items = [(r.student, o.timestamp, o.grades, o.comments) for r, _, o in pending]
+    try:
+        recorded = writer.record_many(items)
+    except Exception as exc:  # the whole gradebook is unusable: nobody in the batch changes
+        recorded = {r.student: (str(exc).splitlines() or ["error"])[0][:200] for r, _, _ in pending}
+    for result, fresh, _ in pending:
+        got = recorded[result.student]
+        if isinstance(got, str):
             shutil.rmtree(fresh, ignore_errors=True)
-        result.status = "failed"
-        first = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
-        result.problems.append(f"could not be recorded ({first}); earlier grades kept")
-        return result
-    result.score = recorded.score
-    result.max_score = recorded.max_score
-    result.to_grade_by_hand = recorded.to_grade_by_hand
-    return result
+            _fail(result, "recorded", got)
+            continue
+        try:
+            _swap_in(fresh, course.root / "autograded" / result.student / assignment)
+        except OSError as exc:
+            result.problems.append(f"autograded notebook not updated ({exc.strerror})")
+        result.score, result.max_score = got.score, got.max_score
+        result.to_grade_by_hand = got.to_grade_by_hand

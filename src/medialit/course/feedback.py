@@ -2,10 +2,11 @@
 
 ``medialit feedback`` runs ``nbgrader generate_feedback`` on the autograded notebooks (no
 notebook is executed) with the course config's preprocessors, which strip hidden tests and
-any traceback that could quote one (``HideAnswerKeys``). The messages students read are the
-test cells' outputs the grader wrote (``scoring_step``): the same lines the Check button
-prints, which never name an accepted label. Then every feedback file is searched for every
-answer-key string of the assignment; a file that holds one is deleted and the command fails.
+any traceback that could quote one (``hide_keys.HideAnswerKeys``). The messages students
+read are the test cells' outputs the grader wrote (``scoring_step``): the same lines the
+Check button prints, which never name an accepted label. Then every feedback file is
+searched for every answer-key string of the assignment; a file that holds one is deleted
+and the command fails.
 """
 
 from __future__ import annotations
@@ -18,33 +19,6 @@ from pathlib import Path
 from medialit.course.folder import Course, Progress, open_course, run_nbgrader, stderr
 from medialit.course.lock import DEFAULT_WAIT, assignment_lock
 from medialit.errors import MedialitError
-
-_HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
-
-
-try:  # nbgrader is a dependency, but keep the module importable without it
-    from nbgrader.preprocessors import NbGraderPreprocessor as _PreprocessorBase
-except ImportError:  # pragma: no cover
-    _PreprocessorBase = object  # type: ignore[assignment,misc]
-
-
-class HideAnswerKeys(_PreprocessorBase):  # type: ignore[misc,valid-type]
-    """Feedback preprocessor: drop hidden-test blocks, and tracebacks that could quote them."""
-
-    def preprocess_cell(self, cell, resources, index):
-        source = cell.get("source", "")
-        had_hidden = "### BEGIN HIDDEN TESTS" in source
-        if had_hidden:
-            cell.source = _HIDDEN.sub("", source)
-        grade = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and (
-            had_hidden or (grade.get("grade") and not grade.get("solution"))
-        ):
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "error":
-                    out["traceback"] = [f"{out.get('ename', 'Error')}: the check did not pass."]
-                    out["evalue"] = ""
-        return cell, resources
 
 
 def html_text(path: Path) -> str:

@@ -58,12 +58,21 @@ def parse_notebook(raw: bytes) -> tuple[nbformat.NotebookNode | None, str]:
         return None, "not a notebook (no list of cells)"
     try:
         nb = nbformat.from_dict(data)
-        if nb.get("nbformat", 4) < 4:
+        if not isinstance(nb.get("nbformat", 4), int) or nb.get("nbformat", 4) < 4:
             nb = nbformat.convert(nb, 4)
-        for cell in nb.cells:
-            if not isinstance(cell.get("source", ""), str):
-                cell.source = "".join(cell.source)
-            cell.setdefault("metadata", nbformat.NotebookNode())
+        for i, cell in enumerate(nb.cells):
+            if not isinstance(cell, dict):
+                return None, f"cell {i + 1} is not a cell"
+            source = cell.get("source", "")
+            if isinstance(source, list) and all(isinstance(s, str) for s in source):
+                cell.source = "".join(source)
+            elif not isinstance(source, str):
+                return None, f"cell {i + 1} has no text"
+            meta = cell.setdefault("metadata", nbformat.NotebookNode())
+            if not isinstance(meta, dict) or not isinstance(meta.get("nbgrader", {}), dict):
+                return None, f"cell {i + 1} has broken metadata"
+            if not isinstance(meta.get("nbgrader", {}).get("grade_id", ""), str):
+                return None, f"cell {i + 1} has a broken grade id"
         return nb, ""
     except Exception as exc:  # any malformed notebook is the same case for the report
         return None, (str(exc).splitlines() or [type(exc).__name__])[0][:120]

@@ -18,7 +18,6 @@ class StudentResult:
     max_score: float = 0.0
     to_grade_by_hand: int = 0
     problems: list[str] = field(default_factory=list)
-    seconds: float = 0.0
 
 
 @dataclass

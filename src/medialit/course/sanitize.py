@@ -41,45 +41,56 @@ def _release_order(nb, release) -> list:
     cells = list(after.get("", []))
     for rel in release.cells:
         gid = grade_id(rel)
-        if not gid:
-            cells.append(copy.deepcopy(rel))
-            continue
-        cells.append(last_copy.get(gid) or copy.deepcopy(rel))
-        cells += after.get(gid, [])
+        cells.append(last_copy.get(gid, rel) if gid else rel)
+        cells += after.get(gid, []) if gid else []
     return cells
+
+
+def _cell(cell_type: str, source, metadata, cell_id, attachments=None) -> nbformat.NotebookNode:
+    """A new cell node (the text is shared, the metadata copied: inputs stay unchanged)."""
+    node = nbformat.NotebookNode(
+        cell_type=cell_type,
+        id=cell_id,
+        metadata=copy.deepcopy(metadata) if metadata else nbformat.NotebookNode(),
+        source=source if isinstance(source, str) else "".join(source or []),
+    )
+    if cell_type == "code":
+        node.outputs, node.execution_count = [], None
+    elif attachments and cell_type in ("markdown", "raw"):
+        node.attachments = copy.deepcopy(attachments)
+    return node
 
 
 def sanitize(nb, release, source) -> nbformat.NotebookNode:
     """The notebook as it will be graded (a new object; the inputs are not changed)."""
     by_source = {grade_id(c): c for c in grade_cells(source)}
     by_release = {grade_id(c): c for c in grade_cells(release)}
-    base = copy.deepcopy(nb) if nb is not None else copy.deepcopy(release)
-    out = nbformat.v4.new_notebook(metadata=copy.deepcopy(source.get("metadata", {})))
-    for cell in _release_order(base, release):
-        cell = copy.deepcopy(cell)
+    out = nbformat.NotebookNode(
+        cells=[],
+        metadata=copy.deepcopy(source.get("metadata", {})),
+        nbformat=4,
+        nbformat_minor=5,
+    )
+    for cell in _release_order(nb if nb is not None else release, release):
         gid = grade_id(cell)
-        if gid and gid not in by_release:
-            del cell.metadata["nbgrader"]  # not a cell of this assignment
-            gid = ""
-        if gid:
-            rel = by_release[gid]
+        rel = by_release.get(gid)
+        if rel is None:  # the student's own cell (nbgrader metadata, if any, dropped)
+            meta = {k: v for k, v in cell.get("metadata", {}).items() if k != "nbgrader"}
+            kind = cell.get("cell_type")
+            kind = kind if kind in ("code", "markdown", "raw") else "raw"
+            new = _cell(kind, cell.get("source", ""), meta, cell.get("id"), cell.get("attachments"))
+        elif rel.metadata.nbgrader.get("solution"):  # an answer: the student's text
+            new = _cell(
+                rel.cell_type,
+                cell.get("source", ""),
+                rel.metadata,
+                cell.get("id"),
+                cell.get("attachments"),
+            )
+        else:  # locked or test cell: the instructor's copy (hidden tests included)
             src = by_source.get(gid, rel)
-            meta = rel.metadata.nbgrader
-            if meta.get("solution"):
-                cell.cell_type = rel.cell_type
-                cell.metadata = copy.deepcopy(rel.metadata)
-                cell.source = cell.get("source", "")
-            else:
-                cell = copy.deepcopy(src)
-                cell.metadata = copy.deepcopy(rel.metadata)
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-        else:
-            cell.pop("outputs", None)
-            cell.pop("execution_count", None)
-        out.cells.append(cell)
-    out.nbformat, out.nbformat_minor = 4, 5
+            new = _cell(src.cell_type, src.source, rel.metadata, rel.get("id"))
+        out.cells.append(new)
     _valid_ids(out)
     return out
 

@@ -41,11 +41,17 @@ def answers_sheet(raw: bytes | None, assignment: str) -> tuple[AnswerSheet | Non
 
 
 def _outputs(lines: list[str], points: float | None) -> list:
-    outputs = [nbformat.v4.new_output("stream", name="stdout", text="\n".join(lines) + "\n")]
+    """A stdout stream with the message, then the score as the cell's result (built as
+    plain nodes: nbformat's constructors validate each one, the slow part of scoring)."""
+    node = nbformat.NotebookNode
+    outputs = [node(output_type="stream", name="stdout", text="\n".join(lines) + "\n")]
     if points is not None:
         outputs.append(
-            nbformat.v4.new_output(
-                "execute_result", data={"text/plain": repr(float(points))}, execution_count=None
+            node(
+                output_type="execute_result",
+                data=node({"text/plain": repr(float(points))}),
+                metadata=node(),
+                execution_count=None,
             )
         )
     return outputs

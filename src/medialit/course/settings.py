@@ -37,7 +37,7 @@ def configure_nbgrader(c: Any, cell_timeout: int = 60) -> Any:
         SaveAutoGrades,
     )
 
-    from medialit.course.feedback import HideAnswerKeys
+    from medialit.course.hide_keys import HideAnswerKeys
     from medialit.course.preprocessor import ScoreAnswers
     from medialit.items import ASSIGNMENTS
 

@@ -117,7 +117,7 @@ def score_submission(plan: Plan, folder: Path) -> Outcome:
         values, comments = _solution_values(nb)
         values += [GradeValue(s.grade_id, s.points, by_hand=s.by_hand) for s in scores]
         out.grades[stem], out.comments[stem] = values, comments
-        out.notebooks[name] = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+        out.notebooks[name] = json.dumps(nb, ensure_ascii=False) + "\n"
     if sheet is not None and problem is None:
         wrong_article = {
             t.item.article
