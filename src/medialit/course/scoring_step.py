@@ -22,6 +22,7 @@ import nbformat
 from medialit.answers import AnswerSheet
 from medialit.course.keys import TestCell
 from medialit.course.preflight import grade_id
+from medialit.errors import MedialitError
 from medialit.scoring import answers_name, belongs, missing_answers, parse_sheet, score
 
 
@@ -78,7 +79,15 @@ def score_cells(
         item_problem = problem
         if sheet is not None:
             item_problem = belongs(test.item, sheet, answers_name(test.item.assignment))
-        result = score(test.item, sheet if item_problem is None else None, item_problem, test.key)
+        try:
+            result = score(
+                test.item, sheet if item_problem is None else None, item_problem, test.key
+            )
+        except MedialitError as exc:  # answers the widgets cannot write: the student's file
+            lines = [f"{test.item.title}: this item cannot be scored ({exc}).", "Score: 0."]
+            cell.outputs = _outputs(lines, 0.0)
+            found.append(CellScore(gid, 0.0, test.points))
+            continue
         points = round(min(max(result.points, 0.0), test.points), 2)
         cell.outputs = _outputs(result.lines, points)
         found.append(CellScore(gid, points, test.points))
