@@ -417,3 +417,16 @@ def test_worker_processes_give_the_same_gradebook(graded, monkeypatch):
     report = c.grade(course.root, gf.A1, jobs=2, progress=lambda m: None)
     assert {r.status for r in report.results} == {"graded"}
     pd.testing.assert_frame_equal(c.per_question(course), before)
+
+
+def test_a_named_student_with_nothing_handed_in_gets_no_grade_not_a_zero(graded):
+    from nbgrader.api import Gradebook, MissingEntry
+
+    course, _ = graded
+    report = c.grade(course.root, gf.A1, students=["ghost"], progress=lambda m: None)
+    (result,) = report.results
+    assert result.status == "not submitted"
+    assert "nothing handed in" in result.problems[0]
+    with Gradebook(course.db_url) as gb, pytest.raises(MissingEntry):
+        gb.find_submission(gf.A1, "ghost")
+    assert main(["grade", str(course.root), gf.A1, "--student", "ghost"]) == 0

@@ -52,7 +52,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         f"(also saved as {c.REPORTS}/grades-{args.assignment}.csv in the course folder)",
         file=sys.stderr,
     )
-    return 0 if all(r.status == "graded" for r in report.results) else 1
+    return 1 if any(r.status == "failed" for r in report.results) else 0
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:

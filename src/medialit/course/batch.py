@@ -55,6 +55,29 @@ def _score_in_worker(folder: str) -> Outcome | str:
         return f"{type(exc).__name__}: {exc}"
 
 
+def _outcomes(stack: contextlib.ExitStack, plan: Plan, folders: list[str], jobs: int):
+    """Each folder's Outcome (or the error that stopped it), in order. Large classes are
+    scored by worker processes, a window of submissions at a time; a worker that dies costs
+    the submissions it held, each reported, never the run."""
+    if jobs == 1 or len(folders) < POOL_THRESHOLD:
+        _init_worker(plan)
+        yield from map(_score_in_worker, folders)
+        return
+    pool = stack.enter_context(
+        ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(plan,))
+    )
+    window = 8 * jobs
+    futures = [pool.submit(_score_in_worker, f) for f in folders[:window]]
+    for i in range(len(folders)):
+        if i + window < len(folders):
+            futures.append(pool.submit(_score_in_worker, folders[i + window]))
+        try:
+            yield futures[i].result()
+        except Exception as exc:  # BrokenProcessPool and the like
+            yield f"the scoring process stopped ({type(exc).__name__})"
+        futures[i] = None
+
+
 def _write_autograded(course: Course, assignment: str, student: str, out: Outcome) -> Path:
     """Write the graded notebooks into a fresh folder beside the old one (swapped in later)."""
     parent = course.root / "autograded" / student
@@ -122,6 +145,7 @@ def grade(
             f"(expected submitted/<student>/{assignment}/). Collect them first "
             "('nbgrader collect' or 'nbgrader zip_collect')."
         )
+    names = list(dict.fromkeys(names))
     bad = [n for n in names if not n or n.startswith(".") or "/" in n or n != Path(n).name]
     if bad:
         raise MedialitError(f"Not a student id: {bad[0]!r}.")
@@ -133,16 +157,8 @@ def grade(
         folders = [str(course.root / "submitted" / s / assignment) for s in names]
         results: dict[str, StudentResult] = {}
         digests: dict[str, str] = {}
-        use_pool = jobs > 1 and len(names) >= POOL_THRESHOLD
         with contextlib.ExitStack() as stack:
-            if use_pool:
-                pool = stack.enter_context(
-                    ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(plan,))
-                )
-                outcomes = pool.map(_score_in_worker, folders, chunksize=8)
-            else:
-                _init_worker(plan)
-                outcomes = map(_score_in_worker, folders)
+            outcomes = _outcomes(stack, plan, folders, jobs)
             writer = stack.enter_context(GradebookWriter(course.db_url))
             writer.prepare(assignment)
             pending: list[tuple[StudentResult, Path, Outcome]] = []
@@ -168,10 +184,12 @@ def grade(
                         f"{flagged} with problems, about {fmt_time(left)} left"
                     )
         _identical_answers(results, digests)
-    report = GradeReport(assignment, [results[s] for s in names], time.monotonic() - started, notes)
-    reports = course.root / REPORTS
-    reports.mkdir(exist_ok=True)
-    report.to_frame().to_csv(reports / f"grades-{assignment}.csv", index=False)
+        report = GradeReport(
+            assignment, [results[s] for s in names], time.monotonic() - started, notes
+        )
+        reports = course.root / REPORTS
+        reports.mkdir(exist_ok=True)
+        report.to_frame().to_csv(reports / f"grades-{assignment}.csv", index=False)
     return report
 
 
@@ -188,6 +206,9 @@ def _stage(
         _fail(result, "graded", outcome)
         return None
     result.problems += outcome.problems
+    if outcome.missing:  # nothing handed in: no grade, not a zero
+        result.status = "not submitted"
+        return None
     try:
         fresh = _write_autograded(course, assignment, result.student, outcome)
     except OSError as exc:

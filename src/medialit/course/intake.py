@@ -42,7 +42,8 @@ class Submission:
     folder: Path
     files: dict[str, bytes] = field(default_factory=dict)  # posix path in the folder -> bytes
     problems: list[str] = field(default_factory=list)
-    exists: bool = True
+    exists: bool = True  # False: no folder, or one refused (a link); nothing was read
+    missing: bool = False  # True: no folder at all (nothing handed in)
 
     def notebooks(self) -> list[str]:
         return sorted(name for name in self.files if "/" not in name and name.endswith(".ipynb"))
@@ -122,7 +123,7 @@ def read_submission(folder: Path) -> Submission:
         try:
             mode = os.lstat(parent).st_mode
         except FileNotFoundError:
-            sub.exists = False
+            sub.exists, sub.missing = False, True
             sub.problems.append("nothing handed in: the submission folder is missing")
             return sub
         if not stat.S_ISDIR(mode):

@@ -13,7 +13,8 @@ from medialit.course.folder import fmt_time
 @dataclass
 class StudentResult:
     student: str
-    status: str = "graded"  # graded | failed (the grader's fault: the gradebook was not touched)
+    # graded | failed (the grader's fault: the gradebook was not touched) | not submitted
+    status: str = "graded"
     score: float = 0.0
     max_score: float = 0.0
     to_grade_by_hand: int = 0
@@ -61,7 +62,7 @@ def print_grade_report(report: GradeReport, out=None) -> None:
         out.write(f"  {r.student}:\n")
         for p in r.problems:
             out.write(f"    - {p}\n")
-    failed = [r.student for r in report.results if r.status != "graded"]
+    failed = [r.student for r in report.results if r.status == "failed"]
     if failed:
         out.write(
             f"{len(failed)} could not be graded ({', '.join(failed[:10])}); their earlier "

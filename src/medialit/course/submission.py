@@ -62,6 +62,7 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     timestamp: str | None = None
     answers_digest: str | None = None  # sha256 of a usable answers file with some answer
+    missing: bool = False  # no submission folder at all: nothing is recorded
 
 
 def _timestamp(raw: bytes | None, problems: list[str]) -> str | None:
@@ -97,6 +98,8 @@ def _solution_values(nb) -> tuple[list[GradeValue], list[CommentValue]]:
 def score_submission(plan: Plan, folder: Path) -> Outcome:
     """Grade one submission folder; raises only on the grader's own errors."""
     sub = read_submission(folder)
+    if sub.missing:
+        return Outcome(problems=list(sub.problems), missing=True)
     check = preflight(sub, plan.releases, plan.assignment)
     out = Outcome(problems=check.problems)
     out.timestamp = _timestamp(sub.files.get("timestamp.txt"), out.problems)
