@@ -144,9 +144,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     q = course_sub.add_parser(
         "demo",
         help="the whole workflow on a synthetic class",
-        description="Set up a course, write synthetic submissions, grade them in parallel, "
-        "generate feedback, export the grades and draw the grade distribution: the fastest "
-        "way to see the whole workflow.",
+        description="Set up a course, write synthetic submissions, grade them from their "
+        "answers files, generate feedback, export the grades and draw the grade "
+        "distribution: the fastest way to see the whole workflow.",
     )
     q.add_argument("dir", help="a new folder for the demo course")
     q.add_argument("--students", type=_positive, default=30, help="class size (default: 30)")
@@ -157,7 +157,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--timeout",
         type=_positive,
         default=c.DEFAULT_CELL_TIMEOUT,
-        help="seconds a cell may run (default: %(default)s)",
+        help="seconds a cell may run in 'nbgrader validate' (default: %(default)s)",
     )
     q.set_defaults(func=cmd_demo)
 
