@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -142,6 +143,9 @@ def test_feedback_shows_the_messages_and_no_answer_key(graded):
     assert "Genre (1 point): your answer is not the one the expert chose." in text
     assert "Score: 0 of 1." in text
     assert "course mode" not in text.lower() and "not given here" not in text
+    assert "Out[" not in text  # the score is said once, in the message, not again as a value
+    # one "Score: x of y." line per autograded question (nbgrader adds its own "x / y" heads)
+    assert len(re.findall(r"Score: [0-9.]+ of [0-9.]+\.", text)) == 4
     keys = c.answer_key_strings(course, gf.A1)
     assert c.find_leaks(course.root / "feedback", keys) == []
     from medialit import grading
@@ -430,3 +434,20 @@ def test_a_named_student_with_nothing_handed_in_gets_no_grade_not_a_zero(graded)
     with Gradebook(course.db_url) as gb, pytest.raises(MissingEntry):
         gb.find_submission(gf.A1, "ghost")
     assert main(["grade", str(course.root), gf.A1, "--student", "ghost"]) == 0
+
+
+def test_a_student_without_a_submission_is_blank_in_the_lms_export(graded, tmp_path):
+    """On the class list but never handed in: blank in the LMS file (not 0.0)."""
+    from nbgrader.api import Gradebook
+
+    course, _ = graded
+    with Gradebook(course.db_url) as gb:
+        gb.update_or_create_student("absent", first_name="Ada", last_name="Absent")
+    assert main(["export", str(course.root), "--out", str(tmp_path)]) == 0
+    canvas = pd.read_csv(tmp_path / "gradebook-canvas.csv", dtype=str, keep_default_na=False)
+    rows = canvas.set_index("SIS User ID")[gf.A1]
+    assert rows["absent"] == ""
+    assert float(rows["all-correct"]) == 9.0
+    assert main(["export", str(course.root), "--lms", "moodle", "--out", str(tmp_path)]) == 0
+    moodle = pd.read_csv(tmp_path / "gradebook-moodle.csv", dtype=str, keep_default_na=False)
+    assert moodle.set_index("Username")[gf.A1]["absent"] == ""

@@ -82,7 +82,9 @@ def lms_gradebook(course: Course, lms: str = "canvas") -> pd.DataFrame:
     the identifier and grade columns on Moodle's "Import grades from CSV" page.
     """
     long = per_question(course)
-    totals = long.groupby(["student", "assignment"])["score"].sum().unstack(fill_value=0.0)
+    # a student with no submission of an assignment is blank there, not 0: the LMS then shows
+    # "not handed in" instead of a failing grade
+    totals = long.groupby(["student", "assignment"])["score"].sum().unstack()
     maxima = long.groupby("assignment")["max"].sum() / long.groupby("assignment")[
         "student"
     ].nunique().clip(lower=1)
@@ -91,7 +93,9 @@ def lms_gradebook(course: Course, lms: str = "canvas") -> pd.DataFrame:
     for s in _students(course):
         name = ", ".join(x for x in (s["last"], s["first"]) if x) or s["id"]
         scores = {
-            a: round(float(totals.loc[s["id"], a]), 2) if s["id"] in totals.index else ""
+            a: round(float(totals.loc[s["id"], a]), 2)
+            if s["id"] in totals.index and pd.notna(totals.loc[s["id"], a])
+            else ""
             for a in assignments
         }
         if lms == "canvas":
