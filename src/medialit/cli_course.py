@@ -122,7 +122,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument(
         "--db",
         help="an SQLAlchemy URL for the gradebook, e.g. "
-        "postgresql://user@host/course (default: sqlite in the folder)",
+        "postgresql://user@host:5432/course (needs: pip install 'medialit[postgres]'); "
+        "checked before anything is made (default: SQLite in the folder)",
     )
     q.add_argument(
         "--assignment",

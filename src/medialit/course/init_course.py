@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from medialit import course_mode
+from medialit.course.database import check_url
 from medialit.course.folder import (
     CONFIG_NAME,
     DEFAULT_CELL_TIMEOUT,
@@ -83,8 +84,33 @@ def init_course(
             f"No nbgrader source assignments in {src} (each is <name>/<name>.ipynb). "
             "Reinstall the kit, or pass --source with a folder of assignments."
         )
-    root.mkdir(parents=True, exist_ok=True)
     db = db_url or f"sqlite:///{root / 'gradebook.db'}"
+    if db_url:
+        check_url(db_url)  # before anything is written
+    existed = root.exists()
+    before = {child.name for child in root.iterdir()} if existed else set()
+    try:
+        course = _make(root, db, folders, course_id, timeout, progress)
+    except BaseException:
+        # nothing half-made: what this call created goes, what was there stays
+        if not existed:
+            shutil.rmtree(root, ignore_errors=True)
+        else:
+            for child in root.iterdir():
+                if child.name in before:
+                    continue
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+        raise
+    return course
+
+
+def _make(
+    root: Path, db: str, folders: list[Path], course_id: str, timeout: int, progress: Progress
+) -> Course:
+    root.mkdir(parents=True, exist_ok=True)
     (root / CONFIG_NAME).write_text(
         CONFIG_TEMPLATE.format(
             course_id=course_id,
