@@ -65,6 +65,21 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_collect_zips(args: argparse.Namespace) -> int:
+    from medialit.course.lms_zips import collect_zips
+
+    done = collect_zips(args.dir, args.assignment, args.zips, force=args.force)
+    print(
+        f"{len(done.placed)} submissions of {args.assignment} placed in "
+        f"{c.open_course(args.dir).root / 'submitted'}."
+    )
+    for problem in done.problems:
+        print(f"  - {problem}")
+    if done.placed:
+        print(f"Next: medialit grade {args.dir} {args.assignment}")
+    return 0 if not any("not placed" in p for p in done.problems) else 1
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     both = not args.per_question and not args.lms
     written = c.export(
@@ -222,6 +237,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="seconds to wait while a grader holds this assignment (default: %(default)s)",
     )
     p.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser(
+        "collect-zips",
+        help="place submissions downloaded from Canvas or Moodle, answers files included",
+        description="Read LMS downloads (Canvas's flat 'Download Submissions' zip, Moodle's "
+        "'Download all submissions' zip, in folders or flat; a zip a student uploaded is "
+        "opened too), match each student to the gradebook's class list (student id, "
+        "lms_user_id or name), and put the notebook in submitted/<student>/ASSIGNMENT/ and "
+        "the saved answers file in its answers/ folder. Submissions that cannot be placed "
+        "are listed; exit status 1 if any.",
+    )
+    p.add_argument("dir", help="the course folder")
+    p.add_argument("assignment", help="the assignment name, e.g. a1_claims")
+    p.add_argument("zips", nargs="+", metavar="ZIP", help="the downloaded zip file(s)")
+    p.add_argument("--force", action="store_true", help="replace submissions already in submitted/")
+    p.set_defaults(func=cmd_collect_zips)
 
     p = sub.add_parser(
         "export",
