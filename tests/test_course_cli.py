@@ -330,3 +330,17 @@ def test_intake_caps_sizes_and_refuses_what_is_not_a_plain_file(tmp_path, monkey
     assert sorted(sub.files) == [f"{gf.A1}.ipynb"]
     monkeypatch.setattr(intake, "MAX_ENTRIES", 3)
     assert "too many files" in "; ".join(intake.read_submission(folder).problems)
+
+
+def test_the_course_settings_file_is_readable_by_students_and_written_by_the_instructor(
+    tmp_path,
+):
+    import stat
+
+    from medialit import course_mode
+
+    path = course_mode.write_config(tmp_path, ["a1_claims"])
+    mode = stat.S_IMODE(path.stat().st_mode)
+    assert mode == 0o644
+    course_mode.write_config(path, [])  # reopening keeps it readable
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

@@ -161,6 +161,9 @@ def write_config(path: str | Path, locked) -> Path:
         )
     data = {"format": FORMAT, "version": VERSION, "locked": names}
     write_atomic(path, json.dumps(data, indent=2) + "\n")
+    # every student's kernel must read it (MEDIALIT_COURSE_CONFIG on a hub); only the
+    # instructor writes it (the atomic write makes it 0600, private like an answers file)
+    path.chmod(0o644)
     return path
 
 
