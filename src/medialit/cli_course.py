@@ -80,6 +80,32 @@ def cmd_collect_zips(args: argparse.Namespace) -> int:
     return 0 if not any("not placed" in p for p in done.problems) else 1
 
 
+def cmd_hub_init(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from medialit.hub import read_class_list, write_hub
+
+    students = list(args.student or [])
+    if args.students:
+        students += read_class_list(Path(args.students))
+    out = args.out or str(Path(args.course) / "deploy")
+    written = write_hub(
+        out,
+        args.course,
+        args.instructor or [],
+        students,
+        port=args.port,
+        exchange=args.exchange,
+        trial_password=args.trial_password,
+    )
+    here = Path(written[0]).parent
+    print(f"Hub files for {len(students)} students in {here}. As root, run once:")
+    print(f"  bash {here / 'setup.sh'}")
+    print("then start the hub:")
+    print(f"  {sys.executable} -m jupyterhub -f {here / 'jupyterhub_config.py'}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     both = not args.per_question and not args.lms
     written = c.export(
@@ -237,6 +263,28 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="seconds to wait while a grader holds this assignment (default: %(default)s)",
     )
     p.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser(
+        "hub",
+        help="the files for a class on one JupyterHub server",
+        description="Write a JupyterHub configuration for the course: system users, the "
+        "nbgrader exchange, instructors with formgrader, students with the assignment list "
+        "and validate only, course mode read by every student's kernel.",
+    )
+    hub_sub = p.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
+    q = hub_sub.add_parser("init", help="write the hub's files (jupyterhub_config.py, setup.sh)")
+    q.add_argument("course", help="the course folder ('medialit course init')")
+    q.add_argument("--instructor", action="append", metavar="USER", help="repeat for more")
+    q.add_argument("--student", action="append", metavar="USER", help="repeat for more")
+    q.add_argument("--students", metavar="FILE", help="class list: one user a line, or CSV with id")
+    q.add_argument("--out", help="where to write them (default: COURSE/deploy)")
+    q.add_argument("--port", type=_positive, default=8000, help="(default: %(default)s)")
+    q.add_argument("--exchange", default="/srv/nbgrader/exchange", help="(default: %(default)s)")
+    q.add_argument(
+        "--trial-password",
+        help="one shared password instead of the system's (PAM): for a trial, never a class",
+    )
+    q.set_defaults(func=cmd_hub_init)
 
     p = sub.add_parser(
         "collect-zips",

@@ -5,15 +5,17 @@ One module per step, the way nbgrader keeps one preprocessor per file:
 =================  ==========================================================================
 ``folder``         the course folder and running nbgrader in it
 ``init_course``    ``medialit course init``: a course folder with the kit's settings
+``database``       the gradebook URL, checked before a course is made
 ``settings``       the kit's nbgrader settings (``configure_nbgrader``)
 ``release``        the student release, never carrying saved answers
+``lms_zips``       ``medialit collect-zips``: Canvas and Moodle downloads placed
 ``intake``         reading a handed-in submission as hostile bytes (links, sizes refused)
 ``preflight``      what is wrong with a submission (renamed, deleted or moved cells, ...)
 ``keys``           the answer key, read as data from the instructor's ``source/``
 ``sanitize``       the student's notebook with locked and test cells put back
 ``scoring_step``   each test cell scored from the answers file (in place of ``Execute``)
 ``submission``     the steps above for one submission, in memory
-``gradebook``      one student's complete result written in one commit
+``gradebook``      complete results only, in batches, each student all or nothing
 ``lock``           one grader per assignment at a time
 ``batch``          ``medialit grade``: the whole class, report and progress
 ``results``        the grade report
