@@ -103,3 +103,12 @@ def test_a_class_list_file_names_the_students(course, tmp_path, capsys):
     assert "for 2 students" in capsys.readouterr().out
     config = _load(tmp_path / "d" / "jupyterhub_config.py")
     assert config.Authenticator.allowed_users == {"t", "ada", "alan"}
+
+
+def test_every_user_finds_the_kit_commands(course, tmp_path):
+    import sys
+    from pathlib import Path
+
+    write_hub(tmp_path / "d", course, ["t"], ["s"])
+    env = _load(tmp_path / "d" / "jupyterhub_config.py").Spawner.environment
+    assert env["PATH"].split(":")[0] == str(Path(sys.executable).parent)

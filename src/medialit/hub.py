@@ -52,7 +52,11 @@ c.Authenticator.allowed_users = INSTRUCTORS | STUDENTS
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [{singleuser!r}]
 c.Spawner.default_url = "/lab"
-c.Spawner.environment = {{"MEDIALIT_COURSE_CONFIG": {course_config!r}}}
+c.Spawner.environment = {{
+    "MEDIALIT_COURSE_CONFIG": {course_config!r},
+    # the kit's commands (medialit, nbgrader) in every user's terminal
+    "PATH": {bindir!r} + ":/usr/local/bin:/usr/bin:/bin",
+}}
 
 
 def _config_path(spawner):
@@ -187,6 +191,7 @@ def write_hub(
             port=int(port),
             authenticator=auth,
             singleuser=singleuser,
+            bindir=str(Path(sys.executable).parent),
             course_config=str(course / "medialit_course.json"),
         ),
         "common/nbgrader_config.py": COMMON.format(course_id=course_id, exchange=exchange),
