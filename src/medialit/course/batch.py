@@ -90,6 +90,8 @@ def _write_autograded(course: Course, assignment: str, student: str, out: Outcom
         (fresh / name).write_text(text, encoding="utf-8")
     if out.timestamp:
         (fresh / "timestamp.txt").write_text(out.timestamp + "\n", encoding="utf-8")
+    if out.secret:  # nbgrader release_feedback reads it from the feedback folder
+        (fresh / "submission_secret.txt").write_bytes(out.secret)
     return fresh
 
 

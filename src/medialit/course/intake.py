@@ -15,7 +15,8 @@ shown otherwise, because it is whatever a student's kernel (or editor) left ther
   student's folder again, and nothing is ever copied from it to the course folder.
 
 Only what grading needs is read: top-level notebooks, top-level ``*.json`` and the answers
-folder's ``*.json`` files, and ``timestamp.txt``. Other files are left where they are.
+folder's ``*.json`` files, ``timestamp.txt`` and ``submission_secret.txt`` (nbgrader's
+exchange names returned feedback with it). Other files are left where they are.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def _cap(name: str) -> int | None:
         return MAX_NOTEBOOK_BYTES
     if name.endswith(".json") and (top or (name.count("/") == 1 and name.startswith("answers/"))):
         return MAX_ANSWERS_BYTES
-    if name == "timestamp.txt":
+    if name in ("timestamp.txt", "submission_secret.txt"):  # nbgrader's, from the exchange
         return MAX_TIMESTAMP_BYTES
     return None
 

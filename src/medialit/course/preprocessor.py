@@ -44,10 +44,11 @@ def _coursedir(preprocessor):
 
 
 def _scrub(folder: Path) -> None:
-    """Leave only notebooks and timestamp.txt in an autograded folder."""
+    """Leave only notebooks, timestamp.txt and submission_secret.txt in an autograded folder."""
     for path in sorted(folder.iterdir()):
         if path.is_symlink() or not (
-            path.is_file() and (path.suffix == ".ipynb" or path.name == "timestamp.txt")
+            path.is_file()
+            and (path.suffix == ".ipynb" or path.name in ("timestamp.txt", "submission_secret.txt"))
         ):
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)

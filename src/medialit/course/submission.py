@@ -63,6 +63,7 @@ class Outcome:
     timestamp: str | None = None
     answers_digest: str | None = None  # sha256 of a usable answers file with some answer
     missing: bool = False  # no submission folder at all: nothing is recorded
+    secret: bytes | None = None  # nbgrader's submission_secret.txt, needed to return feedback
 
 
 def _timestamp(raw: bytes | None, problems: list[str]) -> str | None:
@@ -103,6 +104,9 @@ def score_submission(plan: Plan, folder: Path) -> Outcome:
     check = preflight(sub, plan.releases, plan.assignment)
     out = Outcome(problems=check.problems)
     out.timestamp = _timestamp(sub.files.get("timestamp.txt"), out.problems)
+    secret = sub.files.get("submission_secret.txt")
+    if secret is not None and secret.strip().isascii() and secret.strip().isalnum():
+        out.secret = secret.strip()
     sheet, problem = answers_sheet(check.answers, plan.assignment)
     if check.answers is not None and problem:
         out.problems.append(f"answers file unusable: {problem}")
