@@ -38,3 +38,11 @@ def postgres_url():
         yield server.url
     finally:
         pg.stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def hub(postgres_url):
+    """A real JupyterHub class (``tests/hubtest.py``): only with MEDIALIT_HUB_TESTS=1."""
+    import hubtest
+
+    yield from hubtest.run_hub(postgres_url)

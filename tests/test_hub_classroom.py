@@ -15,127 +15,13 @@ from __future__ import annotations
 
 import os
 import pwd
-import shutil
-import signal
-import subprocess
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from hubtest import A1, PASSWORD, SBIN_PATH, STUDENTS, TEACHER, run
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
-
-KIT = Path(__file__).resolve().parents[1]
-A1 = "a1_claims"
-TEACHER = "mlteacher"
-STUDENTS = {"mlstudent1": "all", "mlstudent2": "choices", "mlstudent3": None}
-PASSWORD = "hub-test-password"
-
-
-def _need(condition: bool, what: str) -> None:
-    if condition:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"the hub test needs {what}; .ci/run installs it", pytrace=False)
-    pytest.skip(f"the hub test needs {what}")
-
-
-def _run(argv, *, user=None, cwd=None, env=None, check=True, timeout=600):
-    if user:
-        argv = ["runuser", "-u", user, "--", *argv]
-    done = subprocess.run(
-        argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
-    if check and done.returncode != 0:
-        raise AssertionError(
-            f"{' '.join(argv)} failed:\n{done.stdout[-2000:]}{done.stderr[-3000:]}"
-        )
-    return done
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def hub(postgres_url, tmp_path_factory):
-    if os.environ.get("MEDIALIT_HUB_TESTS") != "1":
-        pytest.skip("set MEDIALIT_HUB_TESTS=1 to run the JupyterHub test (it adds system users)")
-    _need(os.geteuid() == 0, "root (it adds system users)")
-    _need(shutil.which("configurable-http-proxy") is not None, "configurable-http-proxy (npm)")
-    _need(Path("/usr/bin/python3").exists(), "Debian's /usr/bin/python3")
-    import pg
-    import requests
-
-    base = Path(tempfile.mkdtemp(prefix="medialit-hub-"))
-    base.chmod(0o755)
-    venv = base / "venv"
-    _run(["/usr/bin/python3", "-m", "venv", str(venv)])
-    # the users' servers run this Python, so it must live where every user can read it
-    _run([str(venv / "bin" / "pip"), "install", "-q", f"{KIT}[postgres]", "jupyterhub"])
-    bindir = venv / "bin"
-    for user in [TEACHER, *STUDENTS]:
-        if subprocess.run(["id", "-u", user], capture_output=True).returncode != 0:
-            _run(["useradd", "-m", "-s", "/bin/bash", user])
-    url = pg.new_database(postgres_url, "hub_class")
-    course = base / "course"
-    _run([str(bindir / "medialit"), "course", "init", str(course), "--db", url, "--assignment", A1])
-    deploy = base / "deploy"
-    port = _free_port()
-    hub_init = [str(bindir / "medialit"), "hub", "init", str(course), "--out", str(deploy)]
-    hub_init += ["--instructor", TEACHER, "--exchange", str(base / "exchange")]
-    hub_init += [a for s in STUDENTS for a in ("--student", s)]
-    _run([*hub_init, "--port", str(port), "--trial-password", PASSWORD])
-    _run(["bash", str(deploy / "setup.sh")])
-    log = (base / "hub.log").open("w")
-    proc = subprocess.Popen(
-        [str(bindir / "python3"), "-m", "jupyterhub", "-f", str(deploy / "jupyterhub_config.py")],
-        cwd=deploy,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    root = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if requests.get(f"{root}/hub/api", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if proc.poll() is not None:
-                raise AssertionError((base / "hub.log").read_text()[-3000:])
-            time.sleep(0.5)
-        instructor_env = dict(
-            os.environ,
-            JUPYTER_CONFIG_PATH=f"{deploy / 'instructors'}:{deploy / 'common'}",
-            PATH=f"{bindir}:/usr/sbin:/usr/bin:/sbin:/bin",
-            HOME=pwd.getpwnam(TEACHER).pw_dir,
-        )
-        yield {
-            "root": root,
-            "course": course,
-            "bindir": bindir,
-            "env": instructor_env,
-            "deploy": deploy,
-        }
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        for user in [TEACHER, *STUDENTS]:
-            subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
-        log.close()
-        shutil.rmtree(base, ignore_errors=True)
-        for user in [TEACHER, *STUDENTS]:
-            subprocess.run(["userdel", "-r", user], capture_output=True)
 
 
 def _disabled(lab: str) -> set[str]:
@@ -156,7 +42,7 @@ def _user_env(hub, user: str) -> dict[str, str]:
         os.environ,
         HOME=pwd.getpwnam(user).pw_dir,
         MEDIALIT_STUDENT=user,
-        PATH=f"{hub['bindir']}:/usr/sbin:/usr/bin:/sbin:/bin",
+        PATH=f"{hub['bindir']}:{SBIN_PATH}",
     )
 
 
@@ -189,12 +75,11 @@ def _assignments(hub, s, user: str, action: str = "", **data):
 
 
 def _as_teacher(hub, *argv):
-    return _run(list(argv), user=TEACHER, cwd=hub["course"], env=hub["env"])
+    return run(list(argv), user=TEACHER, cwd=hub["course"], env=hub["env"])
 
 
 def test_a_class_fetches_submits_is_graded_into_postgresql_and_gets_feedback(hub):
-    bindir = hub["bindir"]
-    _as_teacher(hub, str(bindir / "nbgrader"), "release_assignment", A1)
+    bindir = hub["bindir"]  # the assignment is released (hubtest.run_hub)
 
     # students: log in, check the tools they see, fetch, answer, submit
     for student, answers in STUDENTS.items():
@@ -217,7 +102,7 @@ def test_a_class_fetches_submits_is_graded_into_postgresql_and_gets_feedback(hub
                 f"fill_answers({A1!r}, **{{k: v for k, v in m.items() if k in {keep!r}}})\n"
             )
             env = _user_env(hub, student)
-            _run([str(bindir / "python3"), "-c", code], user=student, cwd=home / A1, env=env)
+            run([str(bindir / "python3"), "-c", code], user=student, cwd=home / A1, env=env)
         _assignments(hub, s, student, "submit", assignment_id=A1)
 
     # the instructor: formgrader is there; collect, grade into PostgreSQL, feedback
