@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from lab_settings import LAB_SETTINGS
 
 KIT = Path(__file__).resolve().parents[1]
 A1 = "a1_claims"
@@ -28,15 +29,6 @@ STUDENTS = {"mlstudent1": "all", "mlstudent2": "choices", "mlstudent3": None}
 BROWSER_STUDENT = "mlstudent4"
 PASSWORD = "hub-test-password"
 SBIN_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
-#: what the browser test needs in a user's JupyterLab (every cell in the page, no pop-ups)
-LAB_SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "checkForUpdates": False,
-        "doNotDisturbMode": True,
-        "fetchNews": "false",
-    },
-}
 
 
 def need(condition: bool, what: str) -> None:

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from lab_settings import LAB_SETTINGS
 
 CHROMIUM = Path(os.environ.get("MEDIALIT_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
@@ -49,15 +50,6 @@ CHROMIUM_FLAGS = [
 KERNEL_TIMEOUT_S = 120
 SERVER_TIMEOUT_S = 90
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-LAB_SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "checkForUpdates": False,
-        "doNotDisturbMode": True,
-        "fetchNews": "false",
-    },
-}
 
 
 def _free_port() -> int:
