@@ -139,6 +139,7 @@ def run_hub(postgres_url):
             "bindir": bindir,
             "env": instructor_env,
             "deploy": deploy,
+            "db_url": url,
         }
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

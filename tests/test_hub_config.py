@@ -56,6 +56,8 @@ def test_the_hub_config_sets_users_roles_and_course_mode(course, tmp_path):
         str(out / "common"),
     ]
     assert teacher.environment["JUPYTER_CONFIG_PATH"].startswith(str(out / "instructors"))
+    assert teacher.notebook_dir == str(course)  # formgrader runs inside its server's root
+    assert not hasattr(student, "notebook_dir")
 
 
 def test_students_lose_the_instructor_tools_and_share_the_exchange(course, tmp_path):

@@ -8,7 +8,8 @@ What it writes into a folder (``deploy`` by default, in the course folder):
   ``MEDIALIT_COURSE_CONFIG`` set for everyone to the course's ``medialit_course.json``;
 - ``common/nbgrader_config.py``: the exchange (``--exchange``, world-writable with the sticky
   bit, as nbgrader's docs ask) and the course id, for everyone;
-- ``instructors/``: nbgrader's course folder for formgrader (``CourseDirectory.root``);
+- ``instructors/``: nbgrader's course folder for formgrader (``CourseDirectory.root``); an
+  instructor's JupyterLab opens in the course folder, where formgrader must run;
 - ``students/``: a Jupyter config that turns off nbgrader's instructor tools (formgrader,
   create-assignment, course list) for students, so their lab shows the assignment list and
   validate only;
@@ -41,6 +42,7 @@ c = get_config()  # noqa: F821
 INSTRUCTORS = {instructors!r}
 STUDENTS = {students!r}
 HERE = {here!r}
+COURSE = {course!r}
 
 c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
 c.JupyterHub.hub_ip = "127.0.0.1"
@@ -64,6 +66,8 @@ def _config_path(spawner):
     spawner.environment["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
         [os.path.join(HERE, role), os.path.join(HERE, "common")]
     )
+    if role == "instructors":  # formgrader works only inside the server's root folder
+        spawner.notebook_dir = COURSE
 
 
 c.Spawner.pre_spawn_hook = _config_path

@@ -28,6 +28,20 @@ _CURRENT_IDLE = """() => {
 }"""
 
 
+WRITTEN = "P8.S1 gives one case for the claim in P7.S1."
+# type into the answer cell of a1_evidence_why (found by its nbgrader id), as the editor would
+_WRITE_ANSWER = """(text) => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const cell = panel.content.widgets.find(c => {
+    const meta = c.model.getMetadata('nbgrader');
+    return meta && meta.grade_id === 'a1_evidence_why';
+  });
+  if (!cell) return false;
+  cell.model.sharedModel.setSource(text);
+  return true;
+}"""
+
+
 def _saved(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -50,16 +64,8 @@ def test_a_student_fetches_tags_and_submits_in_the_browser(hub, browser):
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     try:
-        page.goto(f"{hub['root']}/hub/login")
-        page.fill("#username_input", student)
-        page.fill("#password_input", PASSWORD)
-        page.click("#login_submit")
-        page.wait_for_url(f"**/user/{student}/lab**")
-        page.wait_for_function("() => !!window.jupyterapp")
-        commands = page.evaluate(
-            "async () => { await window.jupyterapp.restored;"
-            " return window.jupyterapp.commands.listCommands(); }"
-        )
+        _log_in(page, hub, student)
+        commands = page.evaluate("() => window.jupyterapp.commands.listCommands()")
         assert "nbgrader:open-assignment-list" in commands
         assert "nbgrader:open-formgrader" not in commands  # no instructor tools
 
@@ -86,7 +92,13 @@ def test_a_student_fetches_tags_and_submits_in_the_browser(hub, browser):
             ),
             "the clicks in the answers file",
         )
+        written = page.evaluate(_WRITE_ANSWER, WRITTEN)  # the hand-graded question
+        assert written, "no a1_evidence_why cell in the notebook"
         page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        _wait_for(
+            lambda: WRITTEN in (home / A1 / f"{A1}.ipynb").read_text(encoding="utf-8"),
+            "the written answer saved in the notebook",
+        )
 
         page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-assignment-list')")
         page.get_by_role("button", name="Submit").click()
@@ -110,3 +122,73 @@ def test_a_student_fetches_tags_and_submits_in_the_browser(hub, browser):
     row = next(line.split() for line in done.stdout.splitlines() if line.startswith(student))
     # genre 1 + roles: P0.S1 is one of the 7 graded sentences (3 points) -> 1 + 0.43
     assert float(row[1]) == 1.43, done.stdout
+    assert row[4] == "1", done.stdout  # the written answer waits for a person
+
+    # the instructor grades the written answer in formgrader, in the browser
+    from nbgrader.api import Gradebook
+
+    with Gradebook(hub["db_url"]) as gb:
+        notebook_id = gb.find_submission_notebook(A1, A1, student).id
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    try:
+        _log_in(page, hub, TEACHER)
+        page.goto(f"{hub['root']}/user/{TEACHER}/formgrader/submissions/{notebook_id}/")
+        assert page.get_by_text(WRITTEN).count() >= 1  # the instructor reads the answer
+        score = page.locator("input.score.needs_manual_grade")
+        score.fill("2")
+        score.press("Tab")  # formgrader saves on change
+        _wait_for(lambda: _manual(hub, student) == 2.0, "the manual score in the gradebook")
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "hub_formgrader.png"), full_page=True)
+        raise
+    finally:
+        context.close()
+
+    # feedback: made and released by the instructor, fetched and read by the student
+    run([str(bindir / "medialit"), "feedback", course, A1], **teacher)
+    run([str(bindir / "nbgrader"), "release_feedback", A1], **teacher)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    try:
+        _log_in(page, hub, student)
+        page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-assignment-list')")
+        page.get_by_role("button", name="Fetch Feedback").click()
+        _wait_for(lambda: list((home / A1 / "feedback").rglob(f"{A1}.html")), "the feedback")
+        (html,) = (home / A1 / "feedback").rglob(f"{A1}.html")
+        page.goto(f"{hub['root']}/user/{student}/files/{html.relative_to(home).as_posix()}")
+        text = page.locator("body").inner_text()
+        assert "Genre (1 point): your answer matches the expert's." in text
+        assert "Score: 0.43 of 3." in text
+        assert "Score: 3.43 / 12.0" in text  # the written answer's 2 points counted
+        from medialit import course as c
+
+        keys = c.answer_key_strings(c.Course(Path(course)), A1)
+        assert not [k for k in keys if k in text]
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "hub_feedback.png"), full_page=True)
+        raise
+    finally:
+        context.close()
+
+
+def _log_in(page, hub, user: str) -> None:
+    page.goto(f"{hub['root']}/hub/login")
+    page.fill("#username_input", user)
+    page.fill("#password_input", PASSWORD)
+    page.click("#login_submit")
+    page.wait_for_url(f"**/user/{user}/lab**")
+    page.wait_for_function("() => !!window.jupyterapp")
+    page.evaluate("async () => { await window.jupyterapp.restored; }")
+
+
+def _manual(hub, student: str) -> float | None:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(hub["db_url"]) as gb:
+        grade = gb.find_grade("a1_evidence_why", A1, A1, student)
+        return grade.manual_score
