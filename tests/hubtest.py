@@ -52,14 +52,6 @@ def run(argv, *, user=None, cwd=None, env=None, check=True, timeout=600):
     return done
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def users() -> list[str]:
     return [TEACHER, *STUDENTS, BROWSER_STUDENT]
 
@@ -98,7 +90,7 @@ def run_hub(postgres_url):
     course = base / "course"
     run([str(bindir / "medialit"), "course", "init", str(course), "--db", url, "--assignment", A1])
     deploy = base / "deploy"
-    port = _free_port()
+    port = pg.free_port()
     hub_init = [str(bindir / "medialit"), "hub", "init", str(course), "--out", str(deploy)]
     hub_init += ["--instructor", TEACHER, "--exchange", str(base / "exchange")]
     hub_init += [a for s in [*STUDENTS, BROWSER_STUDENT] for a in ("--student", s)]

@@ -21,7 +21,7 @@ from typing import Any
 
 from medialit import paths
 
-_HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+_HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n?(.*?)### END HIDDEN TESTS", re.S)
 _SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 
 
@@ -39,6 +39,31 @@ def _key_strings(key: Any) -> list[str]:
     return out
 
 
+def hidden_score_call(source: str) -> tuple[str, Any] | str:
+    """(item id, key) from a test cell's one hidden ``score_item`` call, read as literals
+    (nothing is executed), or the reason the cell holds none. The grader
+    (``medialit.course.keys``) and ``hidden_keys`` both read keys through this."""
+    calls = []
+    for region in _HIDDEN.findall(source):
+        try:
+            tree = ast.parse(region)
+        except SyntaxError:
+            return "its hidden test is not valid Python"
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "score_item":
+                calls.append(node)
+    if len(calls) != 1:
+        return "it has no hidden score_item(...) call" if not calls else "it scores twice"
+    node = calls[0]
+    try:
+        item_id = ast.literal_eval(node.args[0])
+        keywords = {k.arg: k.value for k in node.keywords}
+        key = ast.literal_eval(keywords["key"])
+    except (IndexError, KeyError, ValueError, TypeError, SyntaxError):
+        return "its score_item(...) call does not give an item id and key= as literals"
+    return item_id, key
+
+
 def hidden_keys(folder: str | Path | None = None) -> dict[str, Any]:
     """item id -> the key literal in the hidden tests of the source notebooks."""
     import nbformat
@@ -47,13 +72,9 @@ def hidden_keys(folder: str | Path | None = None) -> dict[str, Any]:
     for nb_path in sorted(Path(folder or solutions_dir()).glob("*/*.ipynb")):
         nb = nbformat.read(nb_path, as_version=4)
         for cell in nb.cells:
-            for region in _HIDDEN.findall(cell.source):
-                tree = ast.parse(region)
-                for node in ast.walk(tree):
-                    if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "score_item":
-                        item_id = ast.literal_eval(node.args[0])
-                        kw = {k.arg: k.value for k in node.keywords}
-                        keys[item_id] = ast.literal_eval(kw["key"])
+            found = hidden_score_call(cell.source)
+            if not isinstance(found, str):
+                keys[found[0]] = found[1]
     return keys
 
 

@@ -317,6 +317,12 @@ def upgrade(data: Any) -> dict:
     raise AnswersError(f"its format version {version!r} is not one medialit knows.")
 
 
+def looks_like_answers(raw: bytes) -> bool:
+    """Do these bytes carry the answers format's marker? A cheap test to find a student's
+    answers file among other files, before (and without) parsing it."""
+    return f'"{FORMAT}"'.encode() in raw
+
+
 def read_answers(path: str | Path, scheme: Scheme | None = None) -> AnswerSheet:
     """Read an answers file without changing anything on disk (for graders and reports).
 

@@ -140,6 +140,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _add_wait(parser: argparse.ArgumentParser) -> None:
+    """--wait: grade and feedback take the same assignment lock (``medialit.course.lock``)."""
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=c.DEFAULT_WAIT,
+        help="seconds to wait while another grader holds this assignment, then stop "
+        "(default: %(default)s; 0: stop at once)",
+    )
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the instructor commands to the ``medialit`` parser."""
     p = sub.add_parser(
@@ -232,13 +243,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("dir", help="the course folder")
     p.add_argument("assignment", help="the assignment name, e.g. a1_claims")
     p.add_argument("--jobs", type=_positive, default=2, help="processes that score (default: 2)")
-    p.add_argument(
-        "--wait",
-        type=float,
-        default=c.DEFAULT_WAIT,
-        help="seconds to wait while another grader holds this assignment, then stop "
-        "(default: %(default)s; 0: stop at once)",
-    )
+    _add_wait(p)
     p.add_argument("--timeout", type=_positive, default=None, help=argparse.SUPPRESS)
     p.add_argument("--budget", type=float, default=None, help=argparse.SUPPRESS)
     p.add_argument(
@@ -256,12 +261,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("dir", help="the course folder")
     p.add_argument("assignment", help="the assignment name")
-    p.add_argument(
-        "--wait",
-        type=float,
-        default=c.DEFAULT_WAIT,
-        help="seconds to wait while a grader holds this assignment (default: %(default)s)",
-    )
+    _add_wait(p)
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser(

@@ -6,6 +6,7 @@ with MEDIALIT_HUB_TESTS=1, as ``.ci/run`` does. A failure leaves a screenshot in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import pwd
 import time
@@ -42,6 +43,22 @@ _WRITE_ANSWER = """(text) => {
 }"""
 
 
+@contextlib.contextmanager
+def _page(browser, name: str):
+    """A fresh page (its own context); a screenshot in test-artifacts/NAME.png if it fails."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    try:
+        yield page
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        raise
+    finally:
+        context.close()
+
+
 def _saved(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -60,10 +77,7 @@ def test_a_student_fetches_tags_and_submits_in_the_browser(hub, browser):
     student = BROWSER_STUDENT
     home = Path(pwd.getpwnam(student).pw_dir)
     answers = home / A1 / "answers" / f"{A1}.json"
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    try:
+    with _page(browser, "hub_student") as page:
         _log_in(page, hub, student)
         commands = page.evaluate("() => window.jupyterapp.commands.listCommands()")
         assert "nbgrader:open-assignment-list" in commands
@@ -107,12 +121,6 @@ def test_a_student_fetches_tags_and_submits_in_the_browser(hub, browser):
             lambda: any(p.name.startswith(f"{student}+{A1}+") for p in inbound.iterdir()),
             "the submission in the exchange",
         )
-    except Exception:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "hub_student.png"), full_page=True)
-        raise
-    finally:
-        context.close()
 
     course = str(hub["course"])
     bindir = hub["bindir"]
@@ -129,10 +137,7 @@ def test_a_student_fetches_tags_and_submits_in_the_browser(hub, browser):
 
     with Gradebook(hub["db_url"]) as gb:
         notebook_id = gb.find_submission_notebook(A1, A1, student).id
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    try:
+    with _page(browser, "hub_formgrader") as page:
         _log_in(page, hub, TEACHER)
         page.goto(f"{hub['root']}/user/{TEACHER}/formgrader/submissions/{notebook_id}/")
         assert page.get_by_text(WRITTEN).count() >= 1  # the instructor reads the answer
@@ -140,20 +145,11 @@ def test_a_student_fetches_tags_and_submits_in_the_browser(hub, browser):
         score.fill("2")
         score.press("Tab")  # formgrader saves on change
         _wait_for(lambda: _manual(hub, student) == 2.0, "the manual score in the gradebook")
-    except Exception:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "hub_formgrader.png"), full_page=True)
-        raise
-    finally:
-        context.close()
 
     # feedback: made and released by the instructor, fetched and read by the student
     run([str(bindir / "medialit"), "feedback", course, A1], **teacher)
     run([str(bindir / "nbgrader"), "release_feedback", A1], **teacher)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    try:
+    with _page(browser, "hub_feedback") as page:
         _log_in(page, hub, student)
         page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-assignment-list')")
         page.get_by_role("button", name="Fetch Feedback").click()
@@ -168,12 +164,6 @@ def test_a_student_fetches_tags_and_submits_in_the_browser(hub, browser):
 
         keys = c.answer_key_strings(c.Course(Path(course)), A1)
         assert not [k for k in keys if k in text]
-    except Exception:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "hub_feedback.png"), full_page=True)
-        raise
-    finally:
-        context.close()
 
 
 def _log_in(page, hub, user: str) -> None:

@@ -208,12 +208,3 @@ class GradebookWriter:
     def _rollback(self) -> None:
         self.gb.db.rollback()
         self.prepare(self.assignment_name)  # objects of the failed transaction are gone
-
-    def record(self, assignment, student, timestamp, grades, comments) -> Recorded:
-        """One student on their own (raises if it cannot be written)."""
-        if assignment != self.assignment_name:
-            self.prepare(assignment)
-        result = self.record_many([(student, timestamp, grades, comments)])[student]
-        if isinstance(result, str):
-            raise MedialitError(result)
-        return result

@@ -27,9 +27,10 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from medialit.scoring import MAX_ANSWERS_BYTES  # the self-check reads with the same cap
+
 #: Caps on what one submission may hold (a real one is well under 1 MB in a few files).
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
-MAX_ANSWERS_BYTES = 1024 * 1024
 MAX_TIMESTAMP_BYTES = 1024
 MAX_TOTAL_BYTES = 100 * 1024 * 1024
 MAX_ENTRIES = 500
@@ -43,7 +44,6 @@ class Submission:
     folder: Path
     files: dict[str, bytes] = field(default_factory=dict)  # posix path in the folder -> bytes
     problems: list[str] = field(default_factory=list)
-    exists: bool = True  # False: no folder, or one refused (a link); nothing was read
     missing: bool = False  # True: no folder at all (nothing handed in)
 
     def notebooks(self) -> list[str]:
@@ -124,11 +124,10 @@ def read_submission(folder: Path) -> Submission:
         try:
             mode = os.lstat(parent).st_mode
         except FileNotFoundError:
-            sub.exists, sub.missing = False, True
+            sub.missing = True
             sub.problems.append("nothing handed in: the submission folder is missing")
             return sub
         if not stat.S_ISDIR(mode):
-            sub.exists = False
             sub.problems.append(
                 f"refused: the submission folder {parent.name} is {_kind(mode)}, "
                 "not a folder; nothing in it was read"

@@ -5,25 +5,23 @@ Each autograded test cell of a kit assignment holds, in its hidden part, one cal
     score_item("a1_roles", key={"P2.S1": ["claim"], ...})
 
 This module reads those calls from the course's ``source/<assignment>/*.ipynb`` (the
-instructor's copy, never a file from a submission) with ``ast``: the item id and the key are
-literals (``ast.literal_eval``), so nothing in a notebook is ever executed to learn a key.
+instructor's copy, never a file from a submission) with ``answer_keys.hidden_score_call``:
+the item id and the key are literals (``ast.literal_eval``), so nothing in a notebook is ever
+executed to learn a key.
 A test cell that holds anything else is not a medialit check; the grader cannot score it
 without running the student's code, so it is reported and left to be graded by hand.
 """
 
 from __future__ import annotations
 
-import ast
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from medialit.answer_keys import hidden_score_call
 from medialit.errors import MedialitError
 from medialit.items import ITEMS, Item
-
-_HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n?(.*?)### END HIDDEN TESTS", re.S)
 
 
 @dataclass(frozen=True)
@@ -36,30 +34,6 @@ class TestCell:
     item: Item | None  # None: not a medialit check (graded by hand)
     key: Any = None
     problem: str = ""  # why it is not a medialit check
-
-
-def _check_call(source: str) -> tuple[str, Any] | str:
-    """(item id, key) from a test cell's hidden ``score_item`` call, or why there is none."""
-    regions = _HIDDEN.findall(source)
-    calls = []
-    for region in regions:
-        try:
-            tree = ast.parse(region)
-        except SyntaxError:
-            return "its hidden test is not valid Python"
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "score_item":
-                calls.append(node)
-    if len(calls) != 1:
-        return "it has no hidden score_item(...) call" if not calls else "it scores twice"
-    node = calls[0]
-    try:
-        item_id = ast.literal_eval(node.args[0])
-        keywords = {k.arg: k.value for k in node.keywords}
-        key = ast.literal_eval(keywords["key"])
-    except (IndexError, KeyError, ValueError, TypeError, SyntaxError):
-        return "its score_item(...) call does not give an item id and key= as literals"
-    return item_id, key
 
 
 def read_test_cells(source_notebook: Path, assignment: str) -> dict[str, TestCell]:
@@ -76,7 +50,7 @@ def read_test_cells(source_notebook: Path, assignment: str) -> dict[str, TestCel
         grade_id = meta.get("grade_id", "")
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else source
-        found = _check_call(source)
+        found = hidden_score_call(source)
         points = float(meta.get("points", 0))
         name = source_notebook.stem
         if isinstance(found, str):

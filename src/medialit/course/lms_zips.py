@@ -30,9 +30,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from medialit.answers import looks_like_answers
 from medialit.course.folder import Course, open_course
-from medialit.course.intake import MAX_ANSWERS_BYTES, MAX_NOTEBOOK_BYTES
+from medialit.course.intake import MAX_NOTEBOOK_BYTES
 from medialit.errors import MedialitError
+from medialit.scoring import MAX_ANSWERS_BYTES
 
 MAX_MEMBER_BYTES = MAX_NOTEBOOK_BYTES
 MAX_ZIP_BYTES = 2 * 1024 * 1024 * 1024
@@ -146,7 +148,7 @@ def _arrange(files: dict[str, bytes], assignment: str) -> tuple[dict[str, bytes]
     answers = {
         n: d
         for n, d in files.items()
-        if n.endswith(".json") and b'"medialit-answers"' in d[:4096] and len(d) <= MAX_ANSWERS_BYTES
+        if n.endswith(".json") and looks_like_answers(d[:4096]) and len(d) <= MAX_ANSWERS_BYTES
     }
     if len(notebooks) == 1:
         out[f"{assignment}.ipynb"] = next(iter(notebooks.values()))

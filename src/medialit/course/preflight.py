@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import nbformat
 
+from medialit.answers import looks_like_answers
 from medialit.course.intake import Submission
 
 ANSWERS_DIR = "answers"
@@ -151,13 +152,13 @@ def _answers(sub: Submission, assignment: str, report: Preflight, notebooks: set
         if name.endswith(".json")
         and "/" not in name
         and name not in notebooks
-        and b'"medialit-answers"' in sub.files[name]
+        and looks_like_answers(sub.files[name])
     ]
     if not candidates:
         candidates = [
             n
             for n in sub.files
-            if n.startswith(f"{ANSWERS_DIR}/") and b'"medialit-answers"' in sub.files[n]
+            if n.startswith(f"{ANSWERS_DIR}/") and looks_like_answers(sub.files[n])
         ]
         if len(candidates) == 1:
             name = candidates[0]

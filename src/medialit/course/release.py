@@ -14,6 +14,7 @@ import re
 import shutil
 from pathlib import Path
 
+from medialit.answers import looks_like_answers
 from medialit.course.folder import Course, Progress, run_nbgrader
 from medialit.errors import MedialitError
 
@@ -32,7 +33,7 @@ def saved_answers(folder: Path) -> list[Path]:
                 head = path.read_bytes()[:4096]
             except OSError:
                 continue
-            if b'"medialit-answers"' in head:
+            if looks_like_answers(head):
                 found.append(path)
     return found
 

@@ -30,7 +30,6 @@ from medialit.scoring import answers_name, belongs, missing_answers, parse_sheet
 class CellScore:
     grade_id: str
     points: float
-    max_points: float
     by_hand: bool = False  # a test cell the grader cannot score
 
 
@@ -74,7 +73,7 @@ def score_cells(
                 "Your instructor grades it by hand."
             ]
             cell.outputs = _outputs(lines, 0.0)
-            found.append(CellScore(gid, 0.0, test.points, by_hand=True))
+            found.append(CellScore(gid, 0.0, by_hand=True))
             continue
         item_problem = problem
         if sheet is not None:
@@ -86,9 +85,9 @@ def score_cells(
         except MedialitError as exc:  # answers the widgets cannot write: the student's file
             lines = [f"{test.item.title}: this item cannot be scored ({exc}).", "Score: 0."]
             cell.outputs = _outputs(lines, 0.0)
-            found.append(CellScore(gid, 0.0, test.points))
+            found.append(CellScore(gid, 0.0))
             continue
         points = round(min(max(result.points, 0.0), test.points), 2)
         cell.outputs = _outputs(result.lines, points)
-        found.append(CellScore(gid, points, test.points))
+        found.append(CellScore(gid, points))
     return found
