@@ -247,10 +247,14 @@ def test_course_mode_closes_graded_checks_and_reopens(tmp_path, capsys):
     assert ("P8.S1", "role") in course_mode.locked_checks()
     assert ("genre", "response") in course_mode.locked_checks()
     assert course_mode.locked_items() == {it.id for it in grading.assignment_items("a1_claims")}
-    assert check_item("a1_roles") == 0
-    out = capsys.readouterr().out
+    assert check_item("a1_roles") is None  # no score, so nbgrader's Validate shows none
+    out, err = capsys.readouterr()
     assert "opens after your instructor releases feedback" in out
     assert "expert's reasoning" not in out and "Look again" not in out
+    assert "Score" not in out
+    assert err == ""  # every sentence has an answer (some wrong): nothing is missing
+    for pair in grading._key_strings(public_key("a1_roles")):
+        assert pair not in out
 
     assert course_mode.main(["open", "a1_claims"]) == 0
     assert course_mode.locked_checks() == frozenset()
@@ -273,8 +277,28 @@ def test_unreadable_settings_close_everything(tmp_path, capsys):
     (tmp_path / course_mode.CONFIG_NAME).write_text("{not json", "utf-8")
     config = course_mode.current()
     assert config.locked == set(grading.ASSIGNMENTS) and "cannot be read" in config.problem
-    assert check_item("a4_agreement") == 0
-    assert "could not be read" in capsys.readouterr().out
+    assert check_item("a4_agreement") is None
+    out, err = capsys.readouterr()
+    assert "could not be read" in out and "Not finished: " in err
+
+
+def test_course_mode_says_an_answered_item_is_finished(tmp_path, capsys):
+    """Every part answered: the closed check prints no score and nothing on stderr, so
+    nbgrader's Validate passes the cell; one part blank: it names the part."""
+    course_mode.write_config(tmp_path, ["a1_claims"])
+    answers = open_answers("a1_claims", folder=tmp_path / "answers")
+    answers.set_response("genre", "news")  # a wrong answer is still an answer
+    assert check_item("a1_genre") is None
+    out, err = capsys.readouterr()
+    assert "every part is answered and saved" in out and err == ""
+    assert check_item("a1_thesis") is None
+    assert capsys.readouterr().err == "Not finished: The thesis: no option is chosen yet\n"
+    answers.set_tags("P0.S1", "role", ["claim"])
+    assert check_item("a1_roles") is None
+    err = capsys.readouterr().err
+    # what is missing names sentences (Validate lists it), never a label
+    assert err.startswith("Not finished: Sentence roles: 11 sentences without an answer: P1.S1,")
+    assert "P0.S1" not in err and "and 3 more" in err
 
 
 def test_course_mode_command_errors_are_one_line(tmp_path, capsys):

@@ -31,6 +31,7 @@ import ast
 import contextlib
 import html
 import io
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ from medialit.scoring import (  # noqa: F401 (re-exported)
     load_sheet,
     reasoning,
     score,
+    unanswered,
     unit_credits,
 )
 
@@ -88,11 +90,12 @@ def score_item(item_id: str, key: Any, folder: str | Path = "answers") -> float:
     return result.points
 
 
-def check_item(item_id: str, folder: str | Path = "answers", reference: Any = None) -> float:
+def check_item(item_id: str, folder: str | Path = "answers", reference: Any = None) -> float | None:
     """Self-check: the autograder's score and message for this item, plus the expert's reasons.
 
-    In course mode (the item's assignment is locked) nothing is scored: it says what is saved
-    and that the check opens after feedback, and returns 0.
+    In course mode (the item's assignment is locked) nothing is scored: it says whether every
+    part is answered (what is missing goes to stderr, which nbgrader's Validate lists) and
+    that the check opens after feedback, and returns None.
     """
     from medialit import course_mode
 
@@ -100,16 +103,7 @@ def check_item(item_id: str, folder: str | Path = "answers", reference: Any = No
     sheet, problem = load_sheet(it, folder)
     config = course_mode.current()
     if it.assignment in config.locked:
-        lines = [
-            f"{it.title} ({_points_text(it.points)}): "
-            + (problem or "your answers are saved and will be graded after you submit.")
-        ]
-        if config.problem:
-            lines.append(f"(The course settings could not be read: {config.problem})")
-        lines.append(course_mode.LOCKED_MESSAGE.format(assignment=it.assignment))
-        lines.append("Score: not given here (0 below means 'not scored yet').")
-        print("\n".join(lines))
-        return 0.0
+        return _closed_check(it, sheet, problem, config.problem)
     try:
         key = public_key(item_id, reference)
     except (MedialitError, OSError, KeyError) as exc:
@@ -129,6 +123,28 @@ def check_item(item_id: str, folder: str | Path = "answers", reference: Any = No
             lines += [f"  {r}" for r in reasons]
     print("\n".join(lines))
     return result.points
+
+
+def _closed_check(it: Item, sheet: Any, problem: str | None, settings_problem: str | None) -> None:
+    """A check in course mode: no score, only whether every part is answered. What is missing
+    goes to stderr, so nbgrader's Validate button lists it; an answered item passes."""
+    from medialit import course_mode
+
+    todo = None if problem else unanswered(it, sheet)
+    if problem:
+        status = problem
+    elif todo:
+        status = "some of it is not answered yet."
+    else:
+        status = "every part is answered and saved; it is graded after you submit."
+    lines = [f"{it.title} ({_points_text(it.points)}): {status}"]
+    if settings_problem:
+        lines.append(f"(The course settings could not be read: {settings_problem})")
+    lines.append(course_mode.LOCKED_MESSAGE.format(assignment=it.assignment))
+    print("\n".join(lines))
+    if problem or todo:
+        print(f"Not finished: {it.title}: {todo or problem}", file=sys.stderr)
+    return None
 
 
 # -- the notebook's answer widgets --------------------------------------------------------

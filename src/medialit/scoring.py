@@ -256,6 +256,28 @@ def score(it: Item, sheet: AnswerSheet | None, problem: str | None, key: Any) ->
     return Result(points, lines, misses, sheet)
 
 
+def unanswered(it: Item, sheet: AnswerSheet | None) -> str | None:
+    """What of an item is still unanswered, in one sentence, or None when every part is.
+
+    It names sentences, claims or the choice, never a label, so course mode can say it while
+    the item's check is closed (nbgrader's Validate button shows it)."""
+    if sheet is None:
+        return "nothing is saved yet"
+    missing: list[str] = []
+    if it.kind == "tags":
+        missing = [u for u in item_units(it) if not _answer(sheet, u, it.layer or "")[0]]
+        what = "sentences without an answer"
+    elif it.kind in ("choice", "thesis", "agreement"):
+        return None if sheet.responses.get(it.response or "") else "no option is chosen yet"
+    elif it.kind == "verdicts":
+        missing = [c for c in it.units if not sheet.verdicts.get(c, {}).get("verdict")]
+        what = "claims without a verdict"
+    if not missing:
+        return None
+    shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+    return f"{len(missing)} {what}: {shown}"
+
+
 def reasoning(it: Item, sheet: AnswerSheet, misses: list[str], reference: Any) -> list[str]:
     """The expert's reasoning for what the student got wrong (self-study only)."""
     lines = []

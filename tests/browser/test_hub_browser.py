@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from hubtest import A1, BROWSER_STUDENT, PASSWORD, TEACHER, run
 
+from medialit import course as c
+
 pytestmark = [pytest.mark.browser, pytest.mark.hub, pytest.mark.slow]
 
 WAIT_MS = 180_000
@@ -114,6 +116,20 @@ def test_a_student_fetches_tags_and_submits_in_the_browser(hub, browser):
             "the written answer saved in the notebook",
         )
 
+        # Validate (the notebook's toolbar button): nbgrader runs the notebook as the student;
+        # the closed checks list what is unanswered, with no score and no answer key
+        page.locator(".jp-NotebookPanel-toolbar .validate-button").first.click()
+        dialog = page.locator(".jp-Dialog")
+        dialog.get_by_text("Validation Results").wait_for(state="visible")
+        report = dialog.inner_text()
+        assert "Not finished: The thesis: no option is chosen yet" in report, report
+        assert "Not finished: Sentence roles: 11 sentences without an answer" in report, report
+        assert "Not finished: Genre" not in report, report  # the genre is answered
+        assert "Score" not in report and "Partial credit" not in report, report
+        keys = c.answer_key_strings(c.Course(Path(hub["course"])), A1)
+        assert not [k for k in keys if k in report]
+        dialog.locator(".jp-mod-accept").click()
+
         page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-assignment-list')")
         page.get_by_role("button", name="Submit").click()
         inbound = Path(hub["course"]).parent / "exchange" / "medialit" / "inbound"
@@ -160,8 +176,6 @@ def test_a_student_fetches_tags_and_submits_in_the_browser(hub, browser):
         assert "Genre (1 point): your answer matches the expert's." in text
         assert "Score: 0.43 of 3." in text
         assert "Score: 3.43 / 12.0" in text  # the written answer's 2 points counted
-        from medialit import course as c
-
         keys = c.answer_key_strings(c.Course(Path(course)), A1)
         assert not [k for k in keys if k in text]
 
