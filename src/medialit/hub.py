@@ -116,7 +116,7 @@ for user in {users}; do
   id -u "$user" >/dev/null 2>&1 || useradd -m -s /bin/bash "$user"
 done
 mkdir -p {exchange}
-chmod 1777 {exchange}  # nbgrader: world-writable with the sticky bit
+chmod 1777 {exchange}  # world-writable (nbgrader needs it); sticky: no one deletes another's files
 # the course (answer keys in source/, the gradebook) belongs to the first instructor; students
 # may pass through it to read the course-mode file, and read nothing else in it
 chown -R {owner}: {course}
