@@ -6,8 +6,8 @@ What it writes into a folder (``deploy`` by default, in the course folder):
   shared trial password with ``--trial-password``), ``LocalProcessSpawner`` running each
   user's server as that user from the Python that runs the hub, JupyterLab by default, and
   ``MEDIALIT_COURSE_CONFIG`` set for everyone to the course's ``medialit_course.json``;
-- ``common/nbgrader_config.py``: the exchange (``--exchange``, world-writable with the sticky
-  bit, as nbgrader's docs ask) and the course id, for everyone;
+- ``common/nbgrader_config.py``: the exchange (``--exchange``, world-writable as nbgrader
+  needs, with the sticky bit so no one deletes another's files) and the course id;
 - ``instructors/``: nbgrader's course folder for formgrader (``CourseDirectory.root``); an
   instructor's JupyterLab opens in the course folder, where formgrader must run;
 - ``students/``: a Jupyter config that turns off nbgrader's instructor tools (formgrader,
