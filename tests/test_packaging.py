@@ -45,6 +45,8 @@ def test_wheel_ships_data_seed_and_notebooks(wheel):
         "medialit/_shipped/seeds/000_50abb9f4152b4059.txt",
         "medialit/cli.py",
         "medialit/_shipped/solutions/a1_claims/a1_claims.ipynb",
+        "medialit/static/tagger.js",  # the tagger's front end (anywidget, no build step)
+        "medialit/static/tagger.css",
     ):
         assert needed in names
     assert any(n.startswith("medialit/_shipped/notebooks/") for n in names) or not list(

@@ -1,16 +1,19 @@
 """Does the tagger save every change at once, resume, undo, recover and escape? (headless)
 
-The widget is driven the way the front end drives it: ``set_state`` for a toggle or a text
-box, ``.click()`` for a button.
+The widget is driven the way its front end (``static/tagger.js``) drives it: each click or
+key becomes an action dict passed to ``Tagger.handle``, naming the sentence it was on; what
+the page draws is read from the synced traits (``marks``, ``status``, ``index``...).
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 import medialit.check as check_module
+import medialit.tagger
 from medialit.answers import read_answers
 from medialit.errors import AnswersError, MedialitError
 from medialit.tagger import Tagger, load_tags, tag
@@ -22,7 +25,34 @@ def _open_checks(monkeypatch):
 
 
 def press(tagger: Tagger, layer: str, label: str, on: bool = True) -> None:
-    tagger.label_buttons[layer][label].set_state({"value": on})
+    """A label button pressed on the sentence on show (``none``: the layer's none button)."""
+    if label == "none":
+        tagger.handle({"type": "none", "unit": tagger.current, "layer": layer, "on": on})
+    else:
+        action = {"type": "choose", "layer": layer, "label": label, "on": on}
+        tagger.handle({**action, "unit": tagger.current})
+
+
+def pressed(tagger: Tagger, layer: str, label: str) -> bool:
+    """Is the button drawn pressed on the sentence on show?"""
+    state = tagger.marks[tagger.current]["layers"][layer]
+    return state["none"] if label == "none" else label in state["labels"]
+
+
+def opens(tagger: Tagger, layer: str) -> bool:
+    """Are the layer's buttons enabled on the sentence on show?"""
+    return tagger.marks[tagger.current]["layers"][layer]["applies"] and not tagger.retired
+
+
+def step(tagger: Tagger, by: int = 1) -> None:
+    """The Next/Previous button (or j/k): the page moves ``index``; the kernel sees it."""
+    tagger.index = max(0, min(tagger.index + by, len(tagger.model.units) - 1))
+
+
+def progress(tagger: Tagger) -> str:
+    """The progress line as the page draws it."""
+    tagged = sum(1 for mark in tagger.marks.values() if mark["tagged"])
+    return f"{tagged} of {len(tagger.marks)} tagged"
 
 
 def on_disk(tagger: Tagger) -> dict:
@@ -36,10 +66,10 @@ def test_a_click_is_on_disk_at_once(tmp_path):
     press(tagger, "role", "thesis")
     assert on_disk(tagger)["tags"] == {"P0.S1": {"role": ["thesis"]}}
     assert read_answers(tagger.path).get_tags("P0.S1", "role") == ["thesis"]
-    assert "Saved" in tagger.status_html.value
+    assert "Saved" in tagger.status
     press(tagger, "role", "claim")  # single choice: replaces
     assert on_disk(tagger)["tags"]["P0.S1"]["role"] == ["claim"]
-    assert tagger.label_buttons["role"]["thesis"].value is False
+    assert not pressed(tagger, "role", "thesis") and pressed(tagger, "role", "claim")
     press(tagger, "role", "claim", on=False)  # pressing again clears
     assert on_disk(tagger)["tags"] == {}
 
@@ -48,23 +78,22 @@ def test_resume_in_a_new_widget_on_the_same_file(tmp_path):
     """After a kernel restart (a new widget on the same file), are earlier tags shown?"""
     first = Tagger("01_anatomy", folder=tmp_path)
     press(first, "role", "thesis")
-    first.next_button.click()
+    step(first)
     press(first, "role", "evidence")
-    first.next_button.click()
-    first.note.set_state({"value": "sets the scene"})
+    step(first)
+    first.handle({"type": "note", "unit": first.current, "text": "sets the scene"})
 
     again = Tagger("01_anatomy", folder=tmp_path)
     assert again.current == "P2.S1"  # starts at the first untagged sentence
-    assert again.note.value == "sets the scene"
+    assert again.marks["P2.S1"]["note"] == "sets the scene"
     again.go("P0.S1")
-    assert again.label_buttons["role"]["thesis"].value is True
-    assert again.label_buttons["role"]["claim"].value is False
-    assert "2 of 20 tagged" in again.progress_html.value
+    assert pressed(again, "role", "thesis") and not pressed(again, "role", "claim")
+    assert progress(again) == "2 of 20 tagged"
     assert again.to_frame().equals(first.to_frame())
     # the old widget stepped aside, so it cannot overwrite the new one's work
     press(first, "role", "context")
     assert on_disk(again)["tags"]["P1.S1"]["role"] == ["evidence"]
-    assert first.label_buttons["role"]["context"].disabled
+    assert first.retired and not opens(first, "role") and "replaced" in first.status
 
 
 def test_undo_restores_and_saves(tmp_path):
@@ -75,17 +104,17 @@ def test_undo_restores_and_saves(tmp_path):
     press(tagger, "role", "claim")  # role is no longer evidence: the evidence type goes
     assert on_disk(tagger)["tags"]["P3.S1"] == {"role": ["claim"]}
     tagger.go("P0.S1")
-    tagger.undo_button.click()
+    tagger.handle({"type": "undo"})
     assert tagger.current == "P3.S1"  # undo shows the sentence it changed
     assert on_disk(tagger)["tags"]["P3.S1"] == {"role": ["evidence"], "evidence": ["example"]}
-    assert tagger.label_buttons["evidence"]["example"].value is True
-    assert "Undone" in tagger.status_html.value
-    tagger.undo_button.click()
-    tagger.undo_button.click()
+    assert pressed(tagger, "evidence", "example")
+    assert "Undone" in tagger.status
+    tagger.handle({"type": "undo"})
+    tagger.handle({"type": "undo"})
     assert on_disk(tagger)["tags"] == {}
-    assert tagger.undo_button.disabled
-    tagger._on_undo()
-    assert "Nothing to undo" in tagger.status_html.value
+    assert not tagger.can_undo  # the page disables Undo
+    tagger.handle({"type": "undo"})
+    assert "Nothing to undo" in tagger.status
 
 
 def test_broken_file_is_kept_and_the_student_is_told(tmp_path):
@@ -94,7 +123,7 @@ def test_broken_file_is_kept_and_the_student_is_told(tmp_path):
     path.write_text('{"format": "medialit-answers", "version": 2, "tags": {', encoding="utf-8")
     tagger = Tagger("01_anatomy", folder=tmp_path)
     assert tagger.notice and "kept safe" in tagger.notice
-    assert "Please read" in tagger.notice_html.value
+    assert tagger.notice_text == tagger.notice  # the page shows it as text
     broken = list(tmp_path.glob("01_anatomy.broken-*.json"))
     assert len(broken) == 1 and broken[0].read_text(encoding="utf-8").endswith('"tags": {')
     press(tagger, "role", "thesis")
@@ -116,9 +145,8 @@ def test_old_format_file_still_loads(tmp_path):
     (tmp_path / "05_words.json").write_text(json.dumps(old), encoding="utf-8")
     tagger = Tagger("05_words", layers=("role", "devices"), folder=tmp_path, start="P2.S1")
     assert tagger.notice is None
-    assert tagger.label_buttons["role"]["claim"].value is True
-    assert tagger.label_buttons["devices"]["intensifier"].value is True
-    assert tagger.cue_inputs["intensifier"].value == "clearly"
+    assert pressed(tagger, "role", "claim") and pressed(tagger, "devices", "intensifier")
+    assert tagger.marks["P2.S1"]["cues"]["intensifier"] == "clearly"
     press(tagger, "devices", "hedge")
     saved = on_disk(tagger)
     assert saved["version"] == 2 and saved["cues"]["P2.S1"] == {"intensifier": ["clearly"]}
@@ -133,12 +161,11 @@ def test_article_text_is_escaped(tmp_path):
         encoding="utf-8",
     )
     tagger = Tagger("tricky", article=article, folder=tmp_path)
-    assert "<img" not in tagger.unit_html.value and "&lt;img src=x" in tagger.unit_html.value
-    tagger.next_button.click()
-    shown = tagger.unit_html.value
-    assert "<script>" not in shown and "&lt;script&gt;" in shown and "&amp; an" in shown
-    # label descriptions are never read as HTML (tooltips are plain-text attributes)
-    assert not any(b.description_allow_html for b in tagger.label_buttons["role"].values())
+    # the text goes to the page as data, and the page sets it with textContent only
+    assert tagger.units[0]["text"] == "Headline <img src=x onerror=alert(1)>"
+    script = (Path(medialit.tagger.__file__).parent / "static" / "tagger.js").read_text("utf-8")
+    assert script.count("innerHTML") == 1 and "checkOut.innerHTML" in script  # the kit's report
+    assert "insertAdjacentHTML" not in script and "outerHTML" not in script
 
 
 def test_two_exercises_never_share_a_file(tmp_path):
@@ -155,76 +182,70 @@ def test_two_exercises_never_share_a_file(tmp_path):
 def test_progress_overview_and_next_untagged(tmp_path):
     """Are progress, the current unit and tagged units visible as text, not colour alone?"""
     tagger = Tagger("01_anatomy", folder=tmp_path, units=["P0.S1", "P1.S1", "P2.S1"])
-    assert "0 of 3 tagged" in tagger.progress_html.value
-    current = tagger.overview_buttons["P0.S1"]
-    assert current.description.startswith("▶") and "medialit-unit-current" in current._dom_classes
+    assert progress(tagger) == "0 of 3 tagged" and tagger.current == "P0.S1"
+    assert [u["id"] for u in tagger.units if u["tagged_here"]] == ["P0.S1", "P1.S1", "P2.S1"]
+    assert len(tagger.units) == 20  # the whole article is shown as running text
     press(tagger, "role", "thesis")
-    tagger.next_untagged_button.click()
+    tagger.handle({"type": "next_untagged"})
     assert tagger.current == "P1.S1"
-    assert tagger.overview_buttons["P0.S1"].description == "✓ P0.S1"
-    assert "medialit-unit-current" not in tagger.overview_buttons["P0.S1"]._dom_classes
-    assert "1 of 3 tagged" in tagger.progress_html.value
-    tagger.overview_buttons["P2.S1"].click()
+    assert tagger.marks["P0.S1"]["tagged"] and not tagger.marks["P1.S1"]["tagged"]
+    assert progress(tagger) == "1 of 3 tagged"
+    tagger.handle({"type": "go", "index": 2})  # a click on P2.S1 in the article
     press(tagger, "role", "claim")
-    tagger.next_untagged_button.click()
+    tagger.handle({"type": "next_untagged"})
     assert tagger.current == "P1.S1"  # wraps round
     press(tagger, "role", "evidence")
-    tagger.next_untagged_button.click()
-    assert "Every sentence is tagged" in tagger.status_html.value
-    labelled = [
-        tagger.prev_button,
-        tagger.next_button,
-        tagger.next_untagged_button,
-        tagger.undo_button,
-        tagger.check_button,
-        *tagger.overview_buttons.values(),
-    ]
-    labelled += [b for row in tagger.label_buttons.values() for b in row.values()]
-    assert all(b.description.strip() for b in labelled)
-    assert "medialit-tagger" in tagger._dom_classes
-    assert "medialit-label-role-thesis" in tagger.label_buttons["role"]["thesis"]._dom_classes
+    tagger.handle({"type": "next_untagged"})
+    assert "Every sentence is tagged" in tagger.status
+    # every label the page draws has a visible name and the layer says how to choose
+    role = tagger.layers[0]
+    assert role["how"] == "choose one" and all(lab["text"].strip() for lab in role["labels"])
 
 
 def test_evidence_layer_opens_only_for_evidence(tmp_path):
     """Is the evidence type disabled, with a reason, until the role is evidence?"""
     tagger = Tagger("03_evidence", layers=("role", "evidence"), folder=tmp_path)
-    assert all(b.disabled for b in tagger.label_buttons["evidence"].values())
-    assert "applies only" in tagger.layer_notes["evidence"].value
-    assert "evidence" not in tagger.none_buttons  # role decides "not evidence"
+    assert not opens(tagger, "evidence")
+    assert "applies only" in tagger.layers[1]["closed_note"]
+    assert tagger.layers[1]["none"] is None  # role decides "not evidence"
     press(tagger, "role", "context")
-    assert all(b.disabled for b in tagger.label_buttons["evidence"].values())
+    assert not opens(tagger, "evidence")
     assert tagger.model.is_tagged("P0.S1")  # context: no evidence type needed
     press(tagger, "role", "evidence")
-    assert not any(b.disabled for b in tagger.label_buttons["evidence"].values())
+    assert opens(tagger, "evidence")
     assert not tagger.model.is_tagged("P0.S1")
     press(tagger, "evidence", "quote")
     assert tagger.model.is_tagged("P0.S1")
     alone = Tagger("03b", layers="evidence", folder=tmp_path)
-    assert not tagger.label_buttons["evidence"]["quote"].disabled
-    assert "evidence" in alone.none_buttons
+    assert opens(alone, "evidence")
+    assert alone.layers[0]["none"] == "not evidence"
 
 
 def test_devices_with_cue_words_and_none(tmp_path):
     """Can a student pick several devices, type their cue words, or say there are none?"""
     tagger = Tagger("05_words", layers="devices", folder=tmp_path, start="P2.S1")
-    assert tagger.cue_rows["intensifier"].layout.display == "none"
+    assert tagger.layers[0]["multiple"] and tagger.layers[0]["how"] == "choose any number"
     press(tagger, "devices", "intensifier")
     press(tagger, "devices", "loaded_language")
-    assert tagger.cue_rows["intensifier"].layout.display == ""
-    tagger.cue_inputs["intensifier"].set_state({"value": "clearly; ; "})
+    assert tagger.marks["P2.S1"]["layers"]["devices"]["labels"] == [
+        "intensifier",
+        "loaded_language",
+    ]  # the page shows a cue box for each chosen device
+    cues = {"type": "cues", "unit": "P2.S1"}
+    tagger.handle({**cues, "label": "intensifier", "text": "clearly; ; "})
     assert on_disk(tagger)["cues"]["P2.S1"] == {"intensifier": ["clearly"]}
-    assert tagger.cue_warning.value == ""
-    tagger.cue_inputs["loaded_language"].set_state({"value": "shameless"})
-    assert "Not found in this sentence" in tagger.cue_warning.value
+    assert tagger.marks["P2.S1"]["warning"] == ""
+    tagger.handle({**cues, "label": "loaded_language", "text": "shameless"})
+    assert "Not found in this sentence" in tagger.marks["P2.S1"]["warning"]
     assert on_disk(tagger)["cues"]["P2.S1"]["loaded_language"] == ["shameless"]  # kept
     assert on_disk(tagger)["tags"]["P2.S1"]["devices"] == ["intensifier", "loaded_language"]
     assert tagger.model.is_tagged("P2.S1")
     tagger.go("P3.S1")
-    tagger.none_buttons["devices"].set_state({"value": True})
-    assert tagger.model.is_tagged("P3.S1")
+    press(tagger, "devices", "none")
+    assert tagger.model.is_tagged("P3.S1") and pressed(tagger, "devices", "none")
     assert on_disk(tagger)["responses"]["tagger:none:devices"] == "P3.S1"
     press(tagger, "devices", "hedge")  # a label replaces "none"
-    assert tagger.none_buttons["devices"].value is False
+    assert not pressed(tagger, "devices", "none")
     assert "tagger:none:devices" not in on_disk(tagger)["responses"]
 
 
@@ -265,11 +286,12 @@ def test_failed_save_is_shown_and_loses_nothing(tmp_path, monkeypatch):
 
     monkeypatch.setattr(medialit.answers, "write_atomic", refuse)  # the disk write itself
     press(tagger, "role", "thesis")
-    assert "Not saved" in tagger.status_html.value and "No space left" in tagger.status_html.value
-    assert tagger.label_buttons["role"]["thesis"].value is True
+    assert "Not saved" in tagger.status and "No space left" in tagger.status
+    assert tagger.status_error and pressed(tagger, "role", "thesis")
     monkeypatch.undo()
-    tagger.next_button.click()
+    step(tagger)
     press(tagger, "role", "claim")
+    assert not tagger.status_error
     assert on_disk(tagger)["tags"] == {"P0.S1": {"role": ["thesis"]}, "P1.S1": {"role": ["claim"]}}
 
 
@@ -282,7 +304,7 @@ def test_bad_arguments_get_clear_errors(tmp_path):
     with pytest.raises(AnswersError, match="cannot be used in a file name"):
         Tagger("../etc", folder=tmp_path)
     practice = tmp_path / "other"
-    Tagger("x", folder=practice).label_buttons["role"]["claim"].set_state({"value": True})
+    press(Tagger("x", folder=practice), "role", "claim")
     with pytest.raises(AnswersError, match="holds tags for the article 'seed'"):
         Tagger("x", folder=practice, article="practice")
 
@@ -313,12 +335,12 @@ class OneEntryReference:
 def test_check_button_explains_tagged_units_only(tmp_path):
     """Does Check explain the tagged unit (escaped) and keep the rest hidden?"""
     tagger = Tagger("01_anatomy", folder=tmp_path, reference=OneEntryReference())
-    tagger.check_button.click()
-    assert "not tagged yet" in tagger.check_html.value
-    assert "states" not in tagger.check_html.value
+    tagger.handle({"type": "check"})
+    assert "not tagged yet" in tagger.check_html
+    assert "states" not in tagger.check_html
     press(tagger, "role", "claim")
-    tagger.check_button.click()
-    shown = tagger.check_html.value
+    tagger.handle({"type": "check"})
+    shown = tagger.check_html
     assert "also accepted" in shown and "&lt;b&gt;states&lt;/b&gt;" in shown
     report = tagger.check()
     assert report.results[0].status == "accepted"
@@ -329,5 +351,20 @@ def test_check_without_a_reference_says_so(tmp_path):
     article = tmp_path / "mine.txt"
     article.write_text("A headline\n\nOne sentence here.\n", encoding="utf-8")
     tagger = Tagger("mine", article=article, folder=tmp_path)
-    tagger.check_button.click()
-    assert "could not run" in tagger.check_html.value
+    tagger.handle({"type": "check"})
+    assert "could not run" in tagger.check_html
+
+
+def test_actions_name_their_sentence_and_bad_ones_are_refused(tmp_path):
+    """An action for another sentence than the one on show (the page moved on before the
+    kernel answered) changes that sentence; an unknown sentence or action is refused."""
+    tagger = Tagger("01_anatomy", folder=tmp_path)
+    tagger.handle({"type": "choose", "unit": "P5.S1", "layer": "role", "label": "claim", "on": 1})
+    assert tagger.current == "P0.S1" and on_disk(tagger)["tags"] == {"P5.S1": {"role": ["claim"]}}
+    tagger.handle({"type": "choose", "unit": "P99.S9", "layer": "role", "label": "claim", "on": 1})
+    assert tagger.status_error and "P99.S9" in tagger.status
+    tagger.handle({"type": "explode"})
+    assert tagger.status_error and "Unknown action" in tagger.status
+    before = tagger.revision
+    tagger.handle({"type": "undo"})
+    assert tagger.revision == before + 1  # the page always hears back, changed or not

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 
 import pytest
@@ -71,7 +72,9 @@ def test_click_is_saved_and_shown_after_reopening(lab_server, browser, lab_page)
             "() => document.querySelector('.medialit-label-role-thesis')"
             ".classList.contains('mod-active')"
         )
-        assert "✓ P0.S1" in page.locator(".medialit-unit-P0-S1").inner_text()
+        sentence = page.locator(".medialit-unit-P0-S1")
+        assert "medialit-unit-tagged" in (sentence.get_attribute("class") or "")
+        assert "tagged" in (sentence.get_attribute("aria-label") or "")
         assert saved_role(answers, "P0.S1") == ["thesis"]
         lab_server.assert_no_widget_errors(page)
     except Exception:
@@ -79,3 +82,80 @@ def test_click_is_saved_and_shown_after_reopening(lab_server, browser, lab_page)
         raise
     finally:
         page.context.close()
+
+
+#: the keys pressed on five sentences of lesson 01 and the role each one chooses
+KEYS = [("1", "thesis"), ("2", "claim"), ("5", "context"), ("2", "claim"), ("3", "evidence")]
+#: keys JupyterLab takes in command mode: m (to Markdown), a/b (insert a cell), d d (delete)
+NOTEBOOK_KEYS = ["m", "a", "b", "d", "d", "y", "Enter"]
+_CELLS = """() => window.jupyterapp.shell.currentWidget.content.widgets
+  .map(c => c.model.type + ':' + c.model.sharedModel.getSource().slice(0, 40))"""
+
+
+def _roles(path) -> dict[str, list[str]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+    return {unit: tags.get("role") for unit, tags in data.get("tags", {}).items()}
+
+
+def _wait_roles(path, want: dict, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while _roles(path) != want:
+        assert time.monotonic() < deadline, f"on disk {_roles(path)}, wanted {want}"
+        time.sleep(0.05)
+
+
+def test_lesson_01_tagged_from_the_keyboard(lab_server, lab_page):
+    """Five sentences of lesson 01 tagged with keys only; the keys JupyterLab would take
+    (m, a, b, d d, y, Enter) change no cell while the tagger has focus; undo by key."""
+    from medialit import paths
+    from medialit.article import load_article
+
+    folder = lab_server.root_dir / "keyboard"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(paths.notebooks_dir() / "01_anatomy_of_an_argument.ipynb", folder / "01.ipynb")
+    answers = folder / "answers" / "lesson01.json"
+    page = lab_page
+    lab_server.open_notebook(page, "keyboard/01.ipynb")
+    lab_server.run_all_cells(page)
+    tagger = page.locator(".medialit-tagger")
+    tagger.wait_for(state="visible", timeout=60_000)
+    cells = page.evaluate(_CELLS)
+
+    article = page.locator(".medialit-article")
+    article.focus()  # as Tab would: the article is one tab stop
+    want: dict[str, list[str]] = {}
+    units = load_article("seed").ids[:5]
+    for unit, (key, role) in zip(units, KEYS, strict=True):
+        selected = page.locator(".medialit-sentence[aria-selected='true']")
+        assert selected.get_attribute("data-unit") == unit
+        page.keyboard.press(key)
+        want[unit] = [role]
+        _wait_roles(answers, want)
+        page.keyboard.press("j")
+    assert "5 of 20 tagged" in page.locator(".medialit-progress").inner_text()
+
+    for key in NOTEBOOK_KEYS:
+        page.keyboard.press(key)
+    time.sleep(0.5)
+    assert page.evaluate(_CELLS) == cells, "a key reached the notebook"
+    assert tagger.is_visible()
+
+    page.keyboard.press("u")  # undo the last tag
+    del want[units[4]]
+    _wait_roles(answers, want)
+    page.keyboard.press("Backspace")
+    del want[units[3]]
+    _wait_roles(answers, want)
+    page.keyboard.press("Home")
+    page.keyboard.press("n")  # the first untagged sentence after the current one
+    page.wait_for_function(
+        "(unit) => document.querySelector(\".medialit-sentence[aria-selected='true']\")"
+        ".dataset.unit === unit",
+        arg=units[3],
+    )
+    focused = page.evaluate("() => document.activeElement.className")
+    assert "medialit-article" in focused  # focus stays where the student is
+    lab_server.assert_no_widget_errors(page)
