@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from axe import find_axe, serious_violations
 
 from medialit import paths
 
@@ -23,6 +24,8 @@ LESSONS = sorted(p.name for p in paths.notebooks_dir().glob("0[0-8]_*.ipynb"))
 FOLDER = "lessons"
 #: What each kind of code cell must show once rendered (CSS class added by the kit).
 EXPECTED = {
+    "choose(": ".medialit-choice",
+    "choose_verdict(": ".medialit-verdicts",
     "question(": ".ml-question",
     "choice(": ".ml-choice-box",
     "tag(": ".medialit-tagger",
@@ -39,6 +42,11 @@ def lessons_dir(lab_server) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def axe() -> Path:
+    return find_axe()
+
+
 def _expected(notebook: Path) -> dict[str, int]:
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     counts: dict[str, int] = {}
@@ -53,8 +61,9 @@ def _expected(notebook: Path) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("name", LESSONS)
-def test_lesson_runs_in_jupyterlab(name, lab_server, lessons_dir, lab_page):
-    """Does the lesson run all its cells in JupyterLab, with every widget rendered?"""
+def test_lesson_runs_in_jupyterlab(name, lab_server, lessons_dir, lab_page, axe):
+    """Does the lesson run all its cells in JupyterLab, with every widget rendered, and no
+    serious or critical axe-core violation in its outputs?"""
     page = lab_page
     try:
         lab_server.open_notebook(page, f"{FOLDER}/{name}")
@@ -68,9 +77,61 @@ def test_lesson_runs_in_jupyterlab(name, lab_server, lessons_dir, lab_page):
         for css, count in expected.items():
             found = body.locator(css).count()
             assert found == count, f"{name}: {found} rendered {css}, expected {count}"
+        violations = serious_violations(page, axe)
+        assert not violations, f"{name}: axe-core found\n" + "\n".join(violations)
         if os.environ.get("MEDIALIT_SCREENSHOTS"):  # to look at a lesson as a student would
             folder = Path(os.environ["MEDIALIT_SCREENSHOTS"])
             folder.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
     finally:
         lab_server.shutdown_kernels()  # one kernel at a time on a busy machine
+
+
+#: the student release of the assignments (generated from solutions/ by tools/release.py)
+RELEASE = Path(__file__).resolve().parents[2] / "exercises"
+EXERCISES = sorted(p.parent.name for p in RELEASE.glob("a*/a*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def exercises_dir(lab_server) -> Path:
+    """A copy of the student release (exercises/) inside the shared server's root."""
+    folder = lab_server.root_dir / "exercises"
+    shutil.copytree(RELEASE, folder, dirs_exist_ok=True)
+    return folder
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_exercise_runs_and_reads_well(name, lab_server, exercises_dir, lab_page, axe):
+    """Does each assignment, as a student receives it, run all its cells with every widget
+    rendered and no serious or critical axe-core violation in its outputs?"""
+    page = lab_page
+    try:
+        lab_server.open_notebook(page, f"exercises/{name}/{name}.ipynb")
+        lab_server.run_all_cells(page)
+        page.wait_for_timeout(1500)
+        lab_server.assert_no_widget_errors(page)
+        expected = _expected(exercises_dir / name / f"{name}.ipynb")
+        body = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+        for css, count in expected.items():
+            assert body.locator(css).count() == count, f"{name}: {css}"
+        violations = serious_violations(page, axe)
+        assert not violations, f"{name}: axe-core found\n" + "\n".join(violations)
+    finally:
+        lab_server.shutdown_kernels()
+
+
+def test_the_axe_check_finds_what_it_should(lab_server, lab_page, axe):
+    """The axe check can fail: a nameless button and an unlabelled text box in an output are
+    reported (both critical)."""
+    lab_server.write_notebook(
+        "axe_probe.ipynb",
+        ["from IPython.display import HTML", "HTML('<button></button><input type=\"text\">')"],
+    )
+    page = lab_page
+    try:
+        lab_server.open_notebook(page, "axe_probe.ipynb")
+        lab_server.run_all_cells(page)
+        found = "\n".join(serious_violations(page, axe))
+        assert "button-name" in found and "critical: label" in found, found
+    finally:
+        lab_server.shutdown_kernels()
