@@ -408,7 +408,7 @@ def check_verdict(claim_id: str, verdict: str) -> str:
 
 
 # -- the timeline ------------------------------------------------------------------------------
-def _wrap(text: str, width: int = 24) -> str:
+def _wrap(text: str, width: int = 20) -> str:
     return "\n".join(textwrap.wrap(text.replace("$", r"\$"), width))
 
 
@@ -460,6 +460,8 @@ def timeline(ax: Axes | None = None) -> Figure:
             near = abs((when[e.id] - pd.Timestamp(ARTICLE_DATE)).days) <= 45
             dx = -10 if near and e.date == ARTICLE_DATE else 0
             dy = 0 if dx else (14 if above else -14)
+            if near and not dx and above and i > 0:
+                dy = 56  # right-aligned beside the article's line: above its neighbour's label
             ax.annotate(
                 f"{e.when}\n{_wrap(e.event)}",
                 (when[e.id], y),
@@ -467,7 +469,8 @@ def timeline(ax: Axes | None = None) -> Figure:
                 textcoords="offset points",
                 ha="right" if near else "center",
                 va="center" if dx else ("bottom" if above else "top"),
-                fontsize=8.5,
+                fontsize=9.5,
+                arrowprops={"arrowstyle": "-", "color": "#767676"} if dy == 56 else None,
             )
     article_day = pd.Timestamp(ARTICLE_DATE)
     ax.axvline(article_day, color=_ARTICLE_COLOUR, linestyle="--", linewidth=2, zorder=1)
