@@ -63,7 +63,8 @@ def test_a_crash_mid_write_leaves_the_previous_file_whole(tmp_path, monkeypatch)
         store.save()
     monkeypatch.undo()
     assert store.path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["lesson01.json"]  # no temp file left
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == [".lesson01.json.lock", "lesson01.json"]  # no temp file (the lock stays)
 
 
 @pytest.mark.parametrize(

@@ -368,3 +368,19 @@ def test_actions_name_their_sentence_and_bad_ones_are_refused(tmp_path):
     before = tagger.revision
     tagger.handle({"type": "undo"})
     assert tagger.revision == before + 1  # the page always hears back, changed or not
+
+
+def test_another_notebooks_tags_and_a_conflict_reach_the_page(tmp_path):
+    """Two kernels on one answers file (two AnswerFile objects): after this tagger's next
+    save, the other's tags are drawn, and an answer both changed is said in the notice."""
+    from medialit.answers import AnswerFile
+
+    tagger = Tagger("01_anatomy", folder=tmp_path)
+    other = AnswerFile("01_anatomy", folder=tmp_path)  # the other notebook's kernel
+    other.set_tags("P3.S1", "role", ["claim"])
+    other.set_tags("P0.S1", "role", ["claim"])
+    press(tagger, "role", "thesis")  # P0.S1, changed in both: this one is the newer
+    saved = on_disk(tagger)["tags"]
+    assert saved["P3.S1"] == {"role": ["claim"]} and saved["P0.S1"] == {"role": ["thesis"]}
+    assert tagger.marks["P3.S1"]["tagged"]  # drawn without a click on it
+    assert "P0.S1" in tagger.notice_text and "another notebook" in tagger.notice_text

@@ -1,348 +1,96 @@
-"""A student's saved answers: one JSON file per student and exercise.
+"""A student's live answers file: saved at every click, shared safely, never lost.
 
-This module is the only code that reads or writes answer files. The format is documented
-in ``data/README.md`` ("Saved answers"). In short (version 2)::
+This is the only code that writes a student's ``answers/<exercise>.json``. The answers
+themselves and their JSON format are ``medialit.answer_sheet`` (re-exported here, so
+``from medialit.answers import AnswerSheet, read_answers, ...`` keeps working); this module
+adds what a file that several widgets, kernels and accidents touch needs:
 
-    {
-      "format": "medialit-answers", "version": 2,
-      "student": "ada", "exercise": "01_anatomy", "article": "seed",
-      "saved_at": "2026-11-25T10:00:00+00:00",
-      "tags":  {"P1.S1": {"role": ["evidence"], "devices": ["intensifier"]}},
-      "cues":  {"P1.S1": {"intensifier": ["clearly"]}},
-      "notes": {"P1.S1": "the tweet is quoted word for word"},
-      "responses": {"genre": "opinion"},
-      "verdicts": {"C1": {"verdict": "supported", "reason": "USA Today, 31 Jan 2019"}}
-    }
-
-Guarantees:
-
-- every write is atomic (a temporary file in the same folder, flushed, then renamed over
-  the old one), so a crash mid-write leaves the previous file intact;
-- a corrupt or foreign file is never overwritten or dropped: ``open_answers`` moves it aside
-  with a timestamp and says so in one plain sentence (``AnswerFile.notice``);
+- every write is atomic (a temporary file in the same folder, flushed, then renamed over the
+  old one), so a crash mid-write leaves the previous file whole;
+- every save is a merge. Two notebooks (two kernels) can have one answers file open; each
+  kernel remembers the file as it last read or wrote it and, at each save, re-reads the file
+  under an exclusive lock (``fcntl.flock`` on ``answers/.<exercise>.json.lock``), applies only
+  the answers it changed since (``medialit.answer_merge``), and writes the result. Nothing the
+  other kernel saved disappears; where both changed the same answer the later save wins and
+  ``notice`` says so in a sentence. The sheet in memory takes in the other kernel's answers,
+  and ``on_change`` listeners (a widget that must redraw) are told;
+- a damaged file (cut off, an unknown label, an entry of the wrong shape) is never dropped
+  and never overwritten with a blank: every answer that can still be read is kept
+  (``medialit.answer_recovery``), merged with the answers this kernel holds in memory, and
+  written back; the original is kept, byte for byte, as ``<exercise>.broken-<time>.json``, and
+  ``notice`` says in one sentence what was recovered and how to go back to the original;
 - a label that is not in the scheme is refused with a message listing the valid ones;
-- files from format version 1 load and are upgraded on the next save;
+- files from format version 1 load and are upgraded on the next save; a file from a newer
+  medialit is left alone (saving over it would lose work);
 - in a notebook, every widget on one answers file saves through one shared ``AnswerFile``
-  (``live_answers``), so the tagger and the choice widgets never overwrite each other.
+  (``live_answers``), so the tagger and the choice widgets share one sheet.
+
+Graders never use this module's recovery: a handed-in file is read strictly
+(``read_answers``, ``medialit.scoring``), since salvaging is a kindness to the student who
+owns the file, not something to apply to hostile data.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
-import getpass
 import json
 import os
-import re
 import tempfile
-from dataclasses import dataclass, field
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+from medialit.answer_merge import Flat, Merge, changes, fill, flatten, merge
+from medialit.answer_recovery import Salvage, keep_aside, notice, salvage
+from medialit.answer_sheet import (
+    DEFAULT_FOLDER,
+    FORMAT,
+    VERDICTS,
+    VERSION,
+    AnswerSheet,
+    answers_path,
+    check_name,
+    current_student,
+    looks_like_answers,
+    parse_answers,
+    read_answers,
+    upgrade,
+)
 from medialit.errors import AnswersError, AnswersSaveError
-from medialit.scheme import Scheme, default_scheme
+from medialit.scheme import Scheme
 
-if TYPE_CHECKING:
-    import pandas as pd
+try:
+    import fcntl
+except ImportError:  # Windows: lock a byte of the lock file instead
+    fcntl = None  # type: ignore[assignment]
+    import msvcrt
 
-FORMAT = "medialit-answers"
-VERSION = 2
-VERDICTS = ("supported", "partly_supported", "not_supported", "cant_tell")
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-DEFAULT_FOLDER = "answers"
+__all__ = [
+    "DEFAULT_FOLDER",
+    "FORMAT",
+    "VERDICTS",
+    "VERSION",
+    "AnswerFile",
+    "AnswerSheet",
+    "answers_path",
+    "check_name",
+    "current_student",
+    "live_answers",
+    "looks_like_answers",
+    "open_answers",
+    "parse_answers",
+    "read_answers",
+    "upgrade",
+    "write_atomic",
+]
 
-
-def current_student() -> str:
-    """Who is working: $MEDIALIT_STUDENT, else the JupyterHub user, else the login name."""
-    for var in ("MEDIALIT_STUDENT", "JUPYTERHUB_USER", "NB_USER"):
-        if os.environ.get(var):
-            return os.environ[var]
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "student"
-
-
-def check_name(kind: str, value: str) -> str:
-    if not isinstance(value, str) or not _SAFE_NAME.match(value):
-        raise AnswersError(
-            f"The {kind} name {value!r} cannot be used in a file name. "
-            "Use letters, digits, '-', '_' or '.', starting with a letter or digit."
-        )
-    return value
-
-
-def answers_path(exercise: str, folder: str | Path | None = None) -> Path:
-    """Where an exercise's answers live: ``<folder>/<exercise>.json`` (folder: ./answers)."""
-    check_name("exercise", exercise)
-    return Path(folder if folder is not None else DEFAULT_FOLDER) / f"{exercise}.json"
-
-
-@dataclass
-class AnswerSheet:
-    """A student's answers for one exercise, in memory."""
-
-    exercise: str
-    student: str = field(default_factory=current_student)
-    article: str = "seed"
-    tags: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    cues: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
-    responses: dict[str, str] = field(default_factory=dict)
-    verdicts: dict[str, dict[str, str]] = field(default_factory=dict)
-    saved_at: str | None = None
-    scheme: Scheme | None = field(default=None, repr=False, compare=False)
-
-    def _scheme(self) -> Scheme:
-        return self.scheme or default_scheme()
-
-    # -- tags -------------------------------------------------------------------------
-    def get_tags(self, unit: str, layer: str) -> list[str]:
-        return list(self.tags.get(unit, {}).get(layer, []))
-
-    def set_tags(self, unit: str, layer: str, labels: list[str] | tuple[str, ...] | str | None):
-        """Set a unit's labels in one layer (an empty list clears them)."""
-        if labels is None:
-            labels = []
-        if isinstance(labels, str):
-            labels = [labels]
-        labels = list(dict.fromkeys(labels))
-        scheme = self._scheme()
-        layer_def = scheme.layer(layer)
-        scheme.check_labels(layer, labels)
-        if len(labels) > 1 and not layer_def.multiple:
-            raise AnswersError(
-                f"The {layer!r} layer takes one label per sentence; got {', '.join(labels)}."
-            )
-        if labels:
-            self.tags.setdefault(unit, {})[layer] = labels
-        else:
-            self.tags.get(unit, {}).pop(layer, None)
-            if unit in self.tags and not self.tags[unit]:
-                del self.tags[unit]
-            # cues belong to device labels; drop those whose label went away
-        self._prune_cues(unit)
-
-    def get_cues(self, unit: str, label: str) -> list[str]:
-        return list(self.cues.get(unit, {}).get(label, []))
-
-    def set_cues(self, unit: str, label: str, words: list[str] | str) -> None:
-        """Cue words that carry a device label, e.g. ``["clearly"]``."""
-        if isinstance(words, str):
-            words = [w.strip() for w in words.split(";")]
-        words = [w.strip() for w in words if w and w.strip()]
-        if words:
-            self.cues.setdefault(unit, {})[label] = list(dict.fromkeys(words))
-        else:
-            self.cues.get(unit, {}).pop(label, None)
-            if unit in self.cues and not self.cues[unit]:
-                del self.cues[unit]
-
-    def _prune_cues(self, unit: str) -> None:
-        chosen = {lab for labels in self.tags.get(unit, {}).values() for lab in labels}
-        for label in list(self.cues.get(unit, {})):
-            if label not in chosen:
-                del self.cues[unit][label]
-        if unit in self.cues and not self.cues[unit]:
-            del self.cues[unit]
-
-    def set_note(self, unit: str, text: str) -> None:
-        if text and text.strip():
-            self.notes[unit] = text
-        else:
-            self.notes.pop(unit, None)
-
-    def set_response(self, key: str, text: str) -> None:
-        if text is None or (isinstance(text, str) and not text.strip()):
-            self.responses.pop(key, None)
-        else:
-            self.responses[key] = str(text)
-
-    def set_verdict(self, claim: str, verdict: str | None, reason: str = "") -> None:
-        if verdict is None:
-            self.verdicts.pop(claim, None)
-            return
-        if verdict not in VERDICTS:
-            raise AnswersError(
-                f"{verdict!r} is not a verdict. Valid verdicts: {', '.join(VERDICTS)}."
-            )
-        self.verdicts[claim] = {"verdict": verdict, "reason": reason or ""}
-
-    def tagged_units(self, layers: list[str] | None = None) -> list[str]:
-        """Units with at least one label in any of these layers (all layers if None)."""
-        return [
-            unit
-            for unit, by_layer in self.tags.items()
-            if any(by_layer.get(layer) for layer in (layers or by_layer))
-        ]
-
-    # -- serialisation ----------------------------------------------------------------
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "student": self.student,
-            "exercise": self.exercise,
-            "article": self.article,
-            "saved_at": self.saved_at,
-            "tags": copy.deepcopy(self.tags),
-            "cues": copy.deepcopy(self.cues),
-            "notes": dict(self.notes),
-            "responses": dict(self.responses),
-            "verdicts": copy.deepcopy(self.verdicts),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any, scheme: Scheme | None = None) -> AnswerSheet:
-        """Build a sheet from parsed JSON, upgrading old versions; AnswersError if invalid."""
-        data = upgrade(data)
-        sheet = cls(
-            exercise=_str(data, "exercise"),
-            student=_str(data, "student"),
-            article=_str(data, "article", "seed"),
-            saved_at=data.get("saved_at"),
-            scheme=scheme,
-        )
-        for unit, by_layer in _mapping(data, "tags").items():
-            if not isinstance(by_layer, dict):
-                raise AnswersError(f"tags for {unit} must be an object of layer: [labels].")
-            for layer, labels in by_layer.items():
-                if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-                    raise AnswersError(f"tags for {unit}, layer {layer} must be a list of labels.")
-                sheet.set_tags(unit, layer, labels)
-        for unit, by_label in _mapping(data, "cues").items():
-            if not isinstance(by_label, dict):
-                raise AnswersError(f"cues for {unit} must be an object of label: [words].")
-            for label, words in by_label.items():
-                if not isinstance(words, list):
-                    raise AnswersError(f"cues for {unit}, {label} must be a list of words.")
-                sheet.set_cues(unit, label, [str(w) for w in words])
-            sheet._prune_cues(unit)
-        sheet.notes = {str(k): str(v) for k, v in _mapping(data, "notes").items()}
-        sheet.responses = {str(k): str(v) for k, v in _mapping(data, "responses").items()}
-        for claim, entry in _mapping(data, "verdicts").items():
-            if not isinstance(entry, dict):
-                raise AnswersError(f"verdict for {claim} must be an object.")
-            sheet.set_verdict(str(claim), entry.get("verdict"), str(entry.get("reason", "")))
-        return sheet
-
-    def to_frame(self, article=None, layers: list[str] | None = None) -> pd.DataFrame:
-        """One row per unit and layer: student, exercise, unit, layer, labels, cues, note.
-
-        With an ``article``, every unit appears (untagged ones with no labels); otherwise
-        only tagged units do. ``labels`` and ``cues`` are tuples.
-        """
-        import pandas as pd  # only here: the notebooks' answer widgets must import fast
-
-        layer_names = layers or self._scheme().layer_names
-        units = article.ids if article is not None else list(self.tags)
-        rows = []
-        for unit in units:
-            for layer in layer_names:
-                labels = self.get_tags(unit, layer)
-                if article is None and not labels:
-                    continue
-                cue_words = [w for lab in labels for w in self.get_cues(unit, lab)]
-                rows.append(
-                    {
-                        "student": self.student,
-                        "exercise": self.exercise,
-                        "unit": unit,
-                        "layer": layer,
-                        "labels": tuple(labels),
-                        "cues": tuple(cue_words),
-                        "note": self.notes.get(unit, ""),
-                    }
-                )
-        columns = ["student", "exercise", "unit", "layer", "labels", "cues", "note"]
-        return pd.DataFrame(rows, columns=columns)
-
-
-def _str(data: dict, key: str, default: str | None = None) -> str:
-    value = data.get(key, default)
-    if not isinstance(value, str) or not value:
-        raise AnswersError(f"the field {key!r} is missing or not text.")
-    return value
-
-
-def _mapping(data: dict, key: str) -> dict:
-    value = data.get(key, {})
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise AnswersError(f"the field {key!r} must be a JSON object.")
-    return value
-
-
-def upgrade(data: Any) -> dict:
-    """Bring a parsed answers file up to the current version (or raise AnswersError).
-
-    Version 1 (the kit's pre-release format) kept each single-choice layer as a string,
-    and device labels as a list of {"label", "cues"} objects inside the tags.
-    """
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise AnswersError('it is not a medialit answers file (no "format": "medialit-answers").')
-    version = data.get("version")
-    if version == VERSION:
-        return data
-    if version == 1:
-        data = copy.deepcopy(data)
-        tags, cues = {}, {}
-        for unit, by_layer in _mapping(data, "tags").items():
-            if not isinstance(by_layer, dict):
-                raise AnswersError(f"tags for {unit} must be an object.")
-            for layer, value in by_layer.items():
-                if isinstance(value, str):
-                    tags.setdefault(unit, {})[layer] = [value]
-                elif isinstance(value, list):
-                    labels = []
-                    for item in value:
-                        if isinstance(item, dict):
-                            labels.append(item.get("label"))
-                            if item.get("cues"):
-                                cues.setdefault(unit, {})[item.get("label")] = item["cues"]
-                        else:
-                            labels.append(item)
-                    tags.setdefault(unit, {})[layer] = labels
-        data.update(version=VERSION, tags=tags, cues=cues)
-        data.setdefault("responses", {})
-        data.setdefault("verdicts", {})
-        return data
-    if isinstance(version, int) and version > VERSION:
-        raise AnswersError(
-            f"it was written by a newer medialit (format version {version}; this one reads "
-            f"up to {VERSION}). Upgrade medialit with 'pip install -U medialit'."
-        )
-    raise AnswersError(f"its format version {version!r} is not one medialit knows.")
-
-
-def looks_like_answers(raw: bytes) -> bool:
-    """Do these bytes carry the answers format's marker? A cheap test to find a student's
-    answers file among other files, before (and without) parsing it."""
-    return f'"{FORMAT}"'.encode() in raw
-
-
-def read_answers(path: str | Path, scheme: Scheme | None = None) -> AnswerSheet:
-    """Read an answers file without changing anything on disk (for graders and reports).
-
-    Raises AnswersError naming the file if it is missing, corrupt or invalid.
-    """
-    path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise AnswersError(f"{path}: no answers file here yet.") from exc
-    except (UnicodeDecodeError, OSError) as exc:
-        raise AnswersError(f"{path}: cannot be read ({exc}).") from exc
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise AnswersError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg}).") from exc
-    try:
-        return AnswerSheet.from_dict(data, scheme=scheme)
-    except AnswersError as exc:
-        raise AnswersError(f"{path}: {exc}") from exc
+#: How long a save waits for another notebook's save on the same file (each takes ms).
+LOCK_WAIT_S = 10.0
+#: ``AnswerFile._stamp`` before the file was ever read: never equal to a real stamp
+_UNREAD = ("unread",)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -367,24 +115,106 @@ def write_atomic(path: Path, text: str) -> None:
             os.close(dir_fd)
 
 
-def move_aside(path: Path) -> Path:
-    """Rename a bad file to ``<name>.broken-<timestamp>.json`` beside it; return the new path."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.stem}.broken-{stamp}{path.suffix}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.stem}.broken-{stamp}-{n}{path.suffix}")
-    os.replace(path, target)
-    return target
+def lock_path(path: Path) -> Path:
+    """The lock file beside an answers file: ``answers/.<exercise>.json.lock``."""
+    return path.with_name(f".{path.name}.lock")
+
+
+@contextlib.contextmanager
+def _locked(path: Path, *, required: bool = True) -> Iterator[None]:
+    """Hold the answers file's lock for the block (one save at a time, across processes).
+
+    The lock is released by the kernel when the file is closed or the process dies, so a
+    crashed kernel never leaves it held. Without ``required`` (a read), a folder where no lock
+    file can be made (read-only) is read without one."""
+    target = lock_path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as exc:
+        if required:
+            raise AnswersSaveError(
+                f"Your answer is kept in this notebook but could not be written to {path} "
+                f"({exc.strerror or exc}). Check that the folder is writable and has space; "
+                "the next change will try again."
+            ) from exc
+        yield
+        return
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_S
+        pause = 0.002
+        while not _try_lock(fd):
+            if time.monotonic() > deadline:
+                raise AnswersSaveError(
+                    f"Your answer is kept in this notebook but could not be written: another "
+                    f"notebook has been saving to {path} for {LOCK_WAIT_S:.0f} s. The next "
+                    "change will try again."
+                )
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    """Take the lock if it is free; False if another process holds it."""
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+    try:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
+
+
+@dataclass
+class _OnDisk:
+    """One version of the file as read: its bytes, and its sheet if it is whole and valid."""
+
+    stamp: tuple | None
+    raw: bytes | None  # None: there is no file
+    sheet: AnswerSheet | None = None
+    problem: str = ""  # why the strict reader refused it
+
+    def good_for(self, exercise: str) -> bool:
+        return self.sheet is not None and self.sheet.exercise == exercise
+
+
+def _read(path: Path, scheme: Scheme | None) -> _OnDisk:
+    """The file's bytes and stamp (from the same open file) and its sheet if valid.
+
+    Raises AnswersError for a file from a newer medialit or one that cannot be opened."""
+    try:
+        with path.open("rb") as fh:
+            st = os.fstat(fh.fileno())
+            raw = fh.read()
+    except FileNotFoundError:
+        return _OnDisk(None, None)
+    except OSError as exc:
+        raise AnswersError(
+            f"{path} cannot be opened ({exc.strerror or exc}); check its permissions."
+        ) from exc
+    stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+    try:
+        return _OnDisk(stamp, raw, parse_answers(raw, scheme=scheme))
+    except AnswersError as exc:
+        if "newer medialit" in str(exc):
+            raise AnswersError(f"{path}: {exc}") from exc
+        return _OnDisk(stamp, raw, problem=str(exc).split(". ")[0].rstrip("."))
 
 
 class AnswerFile:
-    """A student's answers for one exercise, bound to its file; every save is atomic.
+    """A student's answers for one exercise, bound to its file; every save merges and is
+    atomic (see the module docstring).
 
-    Opening never raises for a bad file: it is moved aside, ``notice`` says so in one
-    sentence, and work starts from an empty sheet. A file from a newer medialit is left
-    untouched and raises, because saving over it would lose work.
+    Opening never raises for a damaged file: what can be read is recovered and written back,
+    the original is kept aside, and ``notice`` says so in one sentence. A file from a newer
+    medialit, or one holding another exercise's answers, is left untouched and raises.
     """
 
     def __init__(
@@ -400,61 +230,146 @@ class AnswerFile:
         check_name("exercise", exercise)
         self.exercise = exercise
         self.path = Path(path) if path is not None else answers_path(exercise, folder)
-        self.notice: str | None = None
-        self.moved_to: Path | None = None
         self.scheme = scheme
+        #: the sentence about the last recovery of a damaged file, if there was one
+        self.recovery: str | None = None
+        #: where the damaged original was kept (the latest one)
+        self.moved_to: Path | None = None
+        #: what the latest save or refresh merged (conflicts, answers taken in)
+        self.last_merge: Merge | None = None
         self._article = article
         self._unsaved = False  # a save failed: memory holds answers the disk does not
+        self._listeners: list[Callable[[], Callable[[Merge], None] | None]] = []
         self._load()
         if student:
             self.sheet.student = student
 
-    def _load(self) -> None:
-        """(Re)read the sheet from disk; a bad file is moved aside (see the class docstring)."""
-        exercise, scheme = self.exercise, self.scheme
-        if self.path.exists():
-            try:
-                self.sheet = read_answers(self.path, scheme=scheme)
-            except AnswersError as exc:
-                if "newer medialit" in str(exc):
-                    raise
-                self.moved_to = move_aside(self.path)
-                self.notice = (
-                    f"Your saved answers could not be read ({_reason(exc)}), so the old file "
-                    f"was kept safe as {self.moved_to} and a fresh file was started."
-                )
-                self.sheet = AnswerSheet(exercise=exercise, article=self._article, scheme=scheme)
-            else:
-                if self.sheet.exercise != exercise:
-                    raise AnswersError(
-                        f"{self.path} holds answers for exercise {self.sheet.exercise!r}, "
-                        f"not {exercise!r}. Use another folder or file name."
-                    )
+    # -- what the student is told ---------------------------------------------------------
+    @property
+    def notice(self) -> str | None:
+        """What the student should read: a recovery, and conflicts of the latest save."""
+        merged = self.last_merge.message if self.last_merge is not None else None
+        text = " ".join(part for part in (self.recovery, merged) if part)
+        return text or None
+
+    def on_change(self, callback: Callable[[Merge], None]) -> None:
+        """Call ``callback(merge)`` after a save or refresh that took in answers changed
+        elsewhere (another notebook) or recovered a damaged file, so a view can redraw.
+
+        A bound method is held weakly: a widget that was replaced is not kept alive."""
+        if hasattr(callback, "__self__") and hasattr(callback, "__func__"):
+            self._listeners.append(weakref.WeakMethod(callback))
         else:
-            self.sheet = AnswerSheet(exercise=exercise, article=self._article, scheme=scheme)
-        self._stamp = _disk_stamp(self.path)
+            self._listeners.append(lambda: callback)
+
+    # -- reading --------------------------------------------------------------------------
+    def _blank(self) -> AnswerSheet:
+        return AnswerSheet(exercise=self.exercise, article=self._article, scheme=self.scheme)
+
+    def _load(self) -> None:
+        self.sheet = self._blank()
+        self._base: Flat = flatten(self.sheet)
+        self._stamp: tuple | None = _UNREAD
+        disk = _read(self.path, self.scheme)
+        if disk.sheet is not None and disk.sheet.exercise != self.exercise:
+            raise AnswersError(
+                f"{self.path} holds answers for exercise {disk.sheet.exercise!r}, "
+                f"not {self.exercise!r}. Use another folder or file name."
+            )
+        if disk.raw is None:
+            self._stamp = None
+        elif disk.sheet is not None:
+            self.sheet = disk.sheet
+            self._base, self._stamp = flatten(disk.sheet), disk.stamp
+        else:
+            self._sync(write=True)  # damaged: recover it under the lock
 
     def changed_on_disk(self) -> bool:
         """Was the file written or removed by something else since this object last read or
         wrote it (another kernel, a script, the student deleting it)?"""
         return _disk_stamp(self.path) != self._stamp
 
-    def reload(self) -> None:
-        """Read the file again into this same object, so every widget holding it sees it."""
-        student = self.sheet.student
-        self._load()
-        if not self.path.exists():
-            self.sheet.student = student
+    def refresh(self) -> Merge | None:
+        """Take in what changed on disk since this object last read or wrote it, into this
+        same sheet (so every widget holding it sees it). Answers changed here and not yet
+        saved (a save failed) are kept. A damaged file is recovered and written back."""
+        if not self.changed_on_disk():
+            return None
+        self._sync(write=False)
+        return self.last_merge
 
+    def reload(self) -> None:
+        """Read the file again into this object (the same as ``refresh``: nothing this
+        kernel changed is dropped)."""
+        self.refresh()
+
+    # -- writing --------------------------------------------------------------------------
     def save(self) -> Path:
-        """Write the sheet atomically. If the disk refuses, the old file stays whole and
-        AnswersSaveError (an AnswersError and an OSError) says what to do; the answers stay
-        in memory and the next successful save writes them."""
-        self.sheet.saved_at = datetime.now(UTC).isoformat(timespec="seconds")
-        text = json.dumps(self.sheet.to_dict(), ensure_ascii=False, indent=2)
+        """Merge this kernel's changes into the file and write it atomically.
+
+        If the disk refuses, the old file stays whole and AnswersSaveError (an AnswersError
+        and an OSError) says what to do; the answers stay in memory and the next successful
+        save writes them."""
+        self._sync(write=True)
+        return self.path
+
+    def _sync(self, *, write: bool) -> None:
+        """Bring memory and disk together under the lock: merge, recover, write if asked."""
+        mine = flatten(self.sheet)
+        found: Salvage | None = None
+        lock = _locked(self.path, required=write) if write or self.path.exists() else None
+        with lock or contextlib.nullcontext():
+            stamp = _disk_stamp(self.path)
+            if stamp == self._stamp:  # nobody else wrote: the disk is our base
+                if not write:
+                    return
+                result, disk_flat = Merge(flat=mine, mine=changes(self._base, mine)), self._base
+            else:
+                disk = _read(self.path, self.scheme)
+                stamp = disk.stamp
+                if disk.raw is None:
+                    disk_flat, whole = {}, True
+                elif disk.good_for(self.exercise):
+                    disk_flat, whole = flatten(disk.sheet), True
+                else:
+                    found = salvage(
+                        disk.raw,
+                        exercise=self.exercise,
+                        article=self.sheet.article,
+                        scheme=self.scheme,
+                        problem=disk.problem,
+                    )
+                    disk_flat, whole = found.flat, False
+                result = merge(self._base, mine, disk_flat, disk_complete=whole)
+            if write or found is not None:
+                stamp, aside = self._write(result.flat, damaged=found is not None)
+                disk_flat = result.flat
+        if found is not None:
+            self.moved_to = aside
+            memory = None if self._stamp is _UNREAD else mine  # None: just opened, nothing held
+            self.recovery = notice(self.path, found, aside, memory)
+        if result.flat != mine:
+            fill(self.sheet, result.flat)
+        self._base, self._stamp, self.last_merge = disk_flat, stamp, result
+        if result.theirs or found is not None:
+            self._tell(result)
+
+    def _write(self, flat: Flat, *, damaged: bool) -> tuple[tuple | None, Path | None]:
+        """Write these answers (keeping a damaged original aside first); return the new
+        stamp and where the original went. Called with the lock held."""
+        sheet = self._blank()
+        fill(sheet, flat)
+        sheet.saved_at = datetime.now(UTC).isoformat(timespec="seconds")
+        text = json.dumps(sheet.to_dict(), ensure_ascii=False, indent=2)
+        aside = None
         try:
+            if damaged:
+                aside = keep_aside(self.path)
             write_atomic(self.path, text + "\n")
         except OSError as exc:
+            if aside is not None:
+                with contextlib.suppress(OSError):
+                    aside.unlink()
             self._unsaved = True
             raise AnswersSaveError(
                 f"Your answer is kept in this notebook but could not be written to "
@@ -462,8 +377,17 @@ class AnswerFile:
                 "and has space; the next change will try again."
             ) from exc
         self._unsaved = False
-        self._stamp = _disk_stamp(self.path)
-        return self.path
+        self.sheet.saved_at = sheet.saved_at
+        return _disk_stamp(self.path), aside
+
+    def _tell(self, result: Merge) -> None:
+        alive = []
+        for ref in self._listeners:
+            callback = ref()
+            if callback is not None:
+                alive.append(ref)
+                callback(result)
+        self._listeners = alive
 
     # Convenience: change and save in one call.
     def set_tags(self, unit: str, layer: str, labels) -> None:
@@ -485,13 +409,6 @@ class AnswerFile:
     def set_verdict(self, claim: str, verdict: str | None, reason: str = "") -> None:
         self.sheet.set_verdict(claim, verdict, reason)
         self.save()
-
-
-def _reason(exc: AnswersError) -> str:
-    """The cause of a read error in a few words: no path, first sentence only."""
-    message = str(exc)
-    _, _, tail = message.partition(": ")
-    return (tail or message).split(". ")[0].rstrip(".")
 
 
 def _disk_stamp(path: Path) -> tuple[int, int, int] | None:
@@ -527,11 +444,11 @@ def live_answers(
 ) -> AnswerFile:
     """The one AnswerFile this kernel writes for an answers file (same path, same object).
 
-    The tagger, the graded choice widgets and the lesson widgets all save through it, so a
-    save by one never drops what another saved: each writes the whole shared sheet. If the
-    file was changed or removed outside this kernel since it was last read or written, it is
-    read again into the same object first (unless a failed save left answers only in memory:
-    those are kept and written by the next save). ``article`` applies to a new sheet only.
+    The tagger, the graded choice widgets and the lesson widgets all save through it, so they
+    share one sheet. If the file was changed outside this kernel since it was last read or
+    written (another notebook, a script), what changed is taken into the same object first
+    (``AnswerFile.refresh``), keeping anything this kernel has not saved yet. ``article``
+    applies to a new sheet only.
     """
     target = Path(path) if path is not None else answers_path(exercise, folder)
     check_name("exercise", exercise)
@@ -550,8 +467,7 @@ def live_answers(
         )
     if scheme is not None and scheme is not live.scheme:
         live.scheme = live.sheet.scheme = scheme
-    if live.changed_on_disk() and not live._unsaved:
-        live.reload()
+    live.refresh()
     if student:
         live.sheet.student = student
     return live

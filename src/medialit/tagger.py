@@ -122,6 +122,7 @@ class Tagger(anywidget.AnyWidget):
         self._cue_warnings: dict[str, str] = {}
         self.on_msg(self._on_front_end)
         self._sync()
+        model.file.on_change(self._file_changed)  # another notebook's answers, a recovery
         key = str(model.path.resolve())
         older = _LIVE.get(key)
         if older is not None and older() is not None and older() is not self:
@@ -258,6 +259,12 @@ class Tagger(anywidget.AnyWidget):
             self._say(action())
         except MedialitError as exc:
             self._say(f"Not saved: {exc}", error=True)
+        self.notice_text = self.model.notice or ""  # e.g. "also changed in another notebook"
+        self._sync()
+
+    def _file_changed(self, _merge: Any) -> None:
+        """The answers file brought in changes from elsewhere: draw them."""
+        self.notice_text = self.model.notice or ""
         self._sync()
 
     def _say(self, text: str, error: bool = False) -> None:
