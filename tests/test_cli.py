@@ -131,3 +131,47 @@ def test_copy_lessons_copies_the_notebooks_and_refuses_to_overwrite(tmp_path, ca
     assert len(list(target.glob("0*_*.ipynb"))) == 10
     assert cli.main(["copy-lessons", str(target)]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+def _lab_command(monkeypatch, *args: str) -> list[str]:
+    seen = {}
+
+    def fake_call(command):
+        seen["command"] = command
+        return 0
+
+    monkeypatch.setattr(subprocess, "call", fake_call)
+    assert cli.main(["lab", "--no-browser", *args]) == 0
+    return seen["command"]
+
+
+def test_lab_shows_the_lessons_and_the_exercises(monkeypatch):
+    """Does plain 'medialit lab' open the contents page with the whole kit in reach, so a
+    self-study learner can open exercises/ too?"""
+    from medialit import paths
+
+    kit = paths.notebooks_dir().resolve().parent
+    command = _lab_command(monkeypatch)
+    assert f"--ServerApp.root_dir={kit}" in command
+    assert f"--LabApp.default_url=/lab/tree/notebooks/{cli.FIRST_NOTEBOOK}" in command
+    assert (kit / "exercises").is_dir()
+
+
+def test_lab_opens_a_given_notebook_or_folder(monkeypatch, tmp_path, capsys):
+    """Does 'medialit lab PATH' open that notebook (or a folder's first notebook), keeping
+    the kit in reach when it is inside the kit, and say so when there is none?"""
+    from medialit import paths
+
+    kit = paths.notebooks_dir().resolve().parent
+    exercise = kit / "exercises" / "a1_claims" / "a1_claims.ipynb"
+    command = _lab_command(monkeypatch, str(exercise), "--", "--port=8891")
+    assert f"--ServerApp.root_dir={kit}" in command
+    assert "--LabApp.default_url=/lab/tree/exercises/a1_claims/a1_claims.ipynb" in command
+    assert command[-1] == "--port=8891"
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "my notes.ipynb").write_text("{}", encoding="utf-8")
+    command = _lab_command(monkeypatch, str(tmp_path))
+    assert f"--ServerApp.root_dir={tmp_path.resolve()}" in command
+    assert "--LabApp.default_url=/lab/tree/work/my%20notes.ipynb" in command
+    assert cli.main(["lab", str(tmp_path / "nothing.ipynb")]) == 2
+    assert "does not exist" in capsys.readouterr().err

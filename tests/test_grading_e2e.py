@@ -107,7 +107,8 @@ def test_report_is_saved_and_readable(graded, capsys):
 
 def test_self_check_prints_what_the_grader_gave(graded, tmp_path, monkeypatch, capsys):
     """For every fixture with an answers file: check_item (course mode off) scores each item
-    as the gradebook holds it, and its message lines are the autograded cell's output."""
+    as the gradebook holds it, and its message lines and score line are the autograded
+    cell's output (the score line shown as the check cell's result)."""
     from medialit import grading
 
     course, _ = graded
@@ -129,8 +130,10 @@ def test_self_check_prints_what_the_grader_gave(graded, tmp_path, monkeypatch, c
             printed = capsys.readouterr().out
             assert checked == long[(student, f"{it.id}_test")], (student, it.id)
             cell = gf.cell(graded_nb, f"{it.id}_test")
-            shown = cell.outputs[0]["text"]
-            assert printed.startswith(shown), (student, it.id, printed, shown)
+            *message, score_line = cell.outputs[0]["text"].splitlines()
+            head = "".join(f"{line}\n" for line in message)
+            assert printed.startswith(head), (student, it.id, printed, message)
+            assert checked.sentence == score_line  # shown as the check cell's result
             compared += 1
     assert compared >= 20
 

@@ -137,7 +137,11 @@ def test_self_check_is_the_autograder(item_id, fixture, tmp_path, capsys):
     check_out = capsys.readouterr()
     assert hidden_out.err == check_out.err == ""
     assert checked == hidden
-    assert check_out.out.startswith(hidden_out.out)  # same message, then the expert's reasons
+    *message, score_line = hidden_out.out.splitlines()
+    assert score_line.startswith("Score: ")
+    # the same message, then the expert's reasons; the score line is the check's result
+    assert check_out.out.startswith("".join(f"{line}\n" for line in message))
+    assert score_line not in check_out.out and checked.sentence == score_line
 
     release_src = _cells(EXERCISES, it.assignment)[f"{item_id}_test"].source
     out, value = grading.run_cell_source(release_src)
@@ -460,3 +464,27 @@ def test_autograde_scores_through_the_check_judgement(tmp_path, monkeypatch):
     key = public_key("a3_devices")
     assert score_item("a3_devices", key=key) == ITEMS["a3_devices"].points
     assert judged == [(unit, "devices") for unit in key]
+
+
+def test_self_check_shows_the_score_once_and_nbgrader_reads_it(tmp_path, capsys):
+    """Does the check print the grader's message without its score line, and show the score
+    as the cell's result: one sentence in JupyterLab, the bare number for nbgrader?"""
+    from nbgrader.utils import determine_grade
+
+    _partly_right(tmp_path / "answers", "a1_claims")
+    value = check_item("a1_roles")
+    printed = capsys.readouterr().out
+    assert "Score:" not in printed and "Look again at:" in printed
+    bundle = value._repr_mimebundle_()
+    assert bundle["text/plain"] == repr(float(value)) and float(bundle["text/plain"]) < 3
+    assert bundle["text/html"] == f"<b>{value.sentence}</b>"
+    assert value.sentence == f"Score: {float(value):g} of 3."
+    cell = nbformat.v4.new_code_cell(
+        "check_item('a1_roles')",
+        metadata={"nbgrader": {"grade": True, "solution": False, "points": 3}},
+        outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text=printed),
+            nbformat.v4.new_output("execute_result", data=bundle, execution_count=1),
+        ],
+    )
+    assert determine_grade(cell) == (float(value), 3.0)

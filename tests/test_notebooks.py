@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
@@ -22,7 +23,8 @@ LESSONS = [p for p in ALL if p.name != "00_contents.ipynb"]
 NAME = re.compile(r"^\d\d_[a-z0-9]+(?:_[a-z0-9]+)*\.ipynb$")
 HEADER_FIELDS = ("**Time**", "**Difficulty**", "**Prerequisites**", "**Data used**")
 ABSOLUTE = re.compile(r"(?<![\w.])(/(?:home|root|tmp|work|Users|usr|var)/|[A-Za-z]:\\\\)")
-CODE_CALL = re.compile(r"^(from medialit\.lessons import \*|[a-z_]+\(.*\))$")
+#: The import cell, or one call that imports what it calls (it runs even before the import).
+CODE_CALL = re.compile(r"^from medialit\.lessons import (\*|([a-z_]+); \2\(.*\))$")
 
 
 def _read(path: Path) -> nbformat.NotebookNode:
@@ -78,7 +80,8 @@ def test_lesson_header_and_next_link(path: Path):
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
 def test_code_cells_are_one_line_calls_into_medialit(path: Path):
-    """Is every code cell one line, calling a helper the package exports?"""
+    """Is every code cell one line, calling a helper the package exports, and importing it
+    itself (so running a cell before the import cell is no NameError)?"""
     import medialit.lessons as lessons
 
     nb = _read(path)
@@ -86,10 +89,55 @@ def test_code_cells_are_one_line_calls_into_medialit(path: Path):
     assert code[0] == "from medialit.lessons import *"
     for source in code:
         assert "\n" not in source.strip(), f"{path.name}: multi-line cell {source!r}"
-        assert CODE_CALL.match(source), f"{path.name}: {source!r}"
-        name = source.split("(")[0]
-        if not source.startswith("from "):
+        match = CODE_CALL.match(source)
+        assert match, f"{path.name}: {source!r}"
+        name = match.group(2)
+        if name:
             assert name in lessons.__all__, f"{path.name}: {name} is not a lesson helper"
+
+
+def test_a_cell_runs_without_the_import_cell(tmp_path, monkeypatch):
+    """Does a lesson cell run in a fresh namespace, as after a kernel restart?"""
+    import medialit.lessons as lessons
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(lessons, "display", lambda *a: None)
+    nb = _read(NOTEBOOKS / "01_anatomy_of_an_argument.ipynb")
+    cell = next(c.source for c in nb.cells if "question(" in c.source)
+    exec(cell, {})  # no import run first
+
+
+def _notebook_metadata() -> dict:
+    spec = importlib.util.spec_from_file_location(
+        "medialit_build_notebooks", ROOT / "tools" / "build_notebooks.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module.NOTEBOOK_METADATA
+
+
+def test_notebook_metadata_is_what_jupyterlab_writes_on_opening():
+    """Does every committed notebook (lessons, sources, release) carry exactly the kernelspec
+    and language_info that JupyterLab writes when it opens it with ipykernel's python3 kernel,
+    so that opening and closing one does not mark it modified?"""
+    from ipykernel.ipkernel import IPythonKernel
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    want = _notebook_metadata()
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    kernelspec = {"name": "python3", "display_name": spec.display_name, "language": spec.language}
+    assert want["kernelspec"] == kernelspec
+    info = dict(IPythonKernel.language_info)
+    assert {k: v for k, v in want["language_info"].items() if k != "version"} == {
+        k: v for k, v in info.items() if k != "version"
+    }
+    assert re.fullmatch(r"3\.\d+\.\d+", want["language_info"]["version"])
+    committed = [*ALL, *ROOT.glob("solutions/*/*.ipynb"), *ROOT.glob("exercises/*/*.ipynb")]
+    assert len(committed) == len(ALL) + 8
+    for path in committed:
+        metadata = json.loads(path.read_text(encoding="utf-8"))["metadata"]
+        assert metadata == want, path
 
 
 def test_contents_lists_every_lesson():
@@ -106,7 +154,8 @@ def test_every_question_key_used_exists():
 
     data = json.loads(paths.data_file("lessons/questions.json").read_text(encoding="utf-8"))
     keys = re.compile(
-        r"""^(question|choice|reveal|show_rewrite)\("([^"]+)"(?:.*after="([^"]+)")?"""
+        r"""^(?:from medialit\.lessons import \w+; )?"""
+        r"""(question|choice|reveal|show_rewrite|summary)\("([^"]+)"(?:.*after="([^"]+)")?"""
     )
     rewrites_shown = []
     for path in LESSONS:
@@ -277,6 +326,7 @@ def test_verdicts_save_and_reveal_the_kit_reading_after_choosing(shown):
     show.click()
     assert "Choose your verdict first" in kit.value
     pick.value = "partly_supported"
+    assert kit.value == ""  # the warning goes once a verdict is chosen
     reason.value = "USA Today, 31 Jan 2019 reports the tweets."
     saved = read_answers("answers/lesson04.json").verdicts["C1"]
     assert saved == {"verdict": "partly_supported", "reason": reason.value}
@@ -345,11 +395,11 @@ def test_claims_table_names_the_record_but_not_the_kit_verdict(shown):
     assert len(frame) == len(load_claims()) >= 3
     for row in frame.itertuples():
         assert html.escape(row.claim) in text
-        for line in row.citations.splitlines():
-            assert html.escape(line) in text
         for event_id in filter(None, row.dossier.split("; ")):
             e = event(event_id)
             assert html.escape(f"{e.when}: {e.event}") in text
+            assert html.escape(e.citation) in text
+            assert "_" not in e.id or e.id not in text  # no internal ids such as special_envoy
     assert html.escape(event("helsinki").what_the_record_shows) not in text
     assert "a claim to investigate" in text  # claims no dossier row bears on
     for claim in load_claims():
@@ -535,3 +585,61 @@ def test_course_mode_closes_the_kit_reading_of_graded_claims(course):
     row = next(r for r in verdicts("lesson04").children if "C2 " in r.children[0].value)
     row.children[4].click()
     assert "releases feedback" not in row.children[5].value and row.children[5].value
+
+
+def test_summaries_hold_back_graded_answers_in_course_mode(shown, course):
+    """Locked a1: do lesson 00's and 01's "What you learned" and the model answers that give
+    away a graded answer (genre, thesis) hold that part back, and show it once opened?"""
+    from medialit import course_mode
+    from medialit.lessons import question, summary
+
+    summary("00.learned")
+    summary("01.learned")
+    text = _html(shown)
+    assert "opinion piece" not in text and "states its thesis" not in text
+    assert "We know its outlet and section" in text  # the rest of the summary is there
+    assert text.count("releases feedback for a1_claims") == 2
+    why = question("00.genre_why")
+    why.children[1].value = "The headline judges, and it says what should happen."
+    button, out = why.children[3].children
+    button.click()
+    assert "releases feedback for a1_claims" in out.value and "opinion" not in out.value
+
+    course_mode.write_config(course, [])
+    shown.clear()
+    summary("00.learned")
+    summary("01.learned")
+    text = _html(shown)
+    assert "<b>opinion piece</b>" in text and "states its thesis" in text
+    assert "releases feedback" not in text
+    button.click()
+    assert "A model answer" in out.value
+
+
+def test_a_quoted_claim_is_quoted_once(shown):
+    """Does lesson 04 show a claim that is itself a quotation (C2) with one pair of marks?"""
+    from medialit.lessons import verdicts
+
+    heads = [row.children[0].value for row in verdicts("lesson04").children]
+    c2 = next(h for h in heads if "<h4>C2 " in h)
+    assert "““" not in c2 and "””" not in c2 and "“no final deal" in c2
+    c6 = next(h for h in heads if "<h4>C6 " in h)
+    assert "‘in love.’”" in c6
+
+
+def test_every_held_back_text_names_a_graded_item():
+    """Does every summary point or model answer marked as giving an answer away name a real
+    graded item, and is every lesson summary shown by a summary(...) cell?"""
+    from medialit.grading import ITEMS
+    from medialit.lessons import _questions
+
+    marked = []
+    for key, item in _questions().items():
+        for entry in [item, *item.get("points", [])]:
+            if "answers" in entry:
+                assert entry["answers"] in ITEMS, key
+                marked.append(entry["answers"])
+    assert {"a1_genre", "a1_thesis"} <= set(marked)
+    cells = "\n".join(c.source for path in LESSONS for c in _read(path).cells)
+    for key in (k for k in _questions() if k.endswith(".learned")):
+        assert f'summary("{key}")' in cells, key

@@ -98,3 +98,18 @@ def test_sources_pass_and_release_fails_validation(name, tmp_path):
     rel_out = _validate(rel / f"{name}.ipynb").stdout
     assert "Success! Your notebook passes all the tests." in src_out, src_out
     assert "The following cell failed" in rel_out and "Success!" not in rel_out, rel_out
+
+
+def test_points_read_as_a_student_would_say_them():
+    """Do the assignments say '1 point' and 'up to 0.67 points', never '1 points' or
+    '0–0.666667 points'?"""
+    import re
+
+    tool = _release_tool()
+    assert tool.points_text(1) == "1 point" and tool.points_text(3) == "3 points"
+    assert tool.rubric_scale(2) == ("up to 0.67 points", "0.67 to 1.33 points", "1.33 to 2 points")
+    assert tool.rubric_scale(3) == ("up to 1 point", "1 to 2 points", "2 to 3 points")
+    for name in ASSIGNMENTS:
+        nb = nbformat.read(EXERCISES / name / f"{name}.ipynb", as_version=4)
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        assert not re.search(r"\b1 points|\d\.\d{3,}", text), name

@@ -7,6 +7,11 @@ cell and a fenced ``python`` block is one code cell. The script adds the standar
 the import cell, the link to the next lesson and the table of contents, so those stay
 consistent. It is idempotent: running it twice writes the same files, without outputs.
 
+Each code cell imports what it calls (``from medialit.lessons import tag; tag(...)``), so it
+runs even when the import cell above it was not run (a kernel restart, a student who starts
+in the middle). Every notebook carries ``NOTEBOOK_METADATA``, what JupyterLab writes when it
+opens a notebook with the python3 kernel, so opening one does not mark it modified.
+
     python tools/build_notebooks.py          # write the notebooks
     python tools/build_notebooks.py --check  # exit 1 if a notebook is out of date
 """
@@ -14,6 +19,7 @@ consistent. It is idempotent: running it twice writes the same files, without ou
 from __future__ import annotations
 
 import argparse
+import copy
 import re
 import sys
 from dataclasses import dataclass, field
@@ -28,6 +34,21 @@ CONTENTS = "00_contents"
 IMPORT_LINE = "from medialit.lessons import *"
 HEADER_FIELDS = ("title", "description", "time", "difficulty", "prerequisites", "data")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+#: The notebook metadata JupyterLab 4 writes on opening a notebook with ipykernel's python3
+#: kernel (the kernelspec, and the kernel's language_info). A notebook that carries exactly
+#: this opens unmodified; on a Python other than ``version``, JupyterLab changes that field.
+NOTEBOOK_METADATA = {
+    "kernelspec": KERNELSPEC,
+    "language_info": {
+        "codemirror_mode": {"name": "ipython", "version": 3},
+        "file_extension": ".py",
+        "mimetype": "text/x-python",
+        "name": "python",
+        "nbconvert_exporter": "python",
+        "pygments_lexer": "ipython3",
+        "version": "3.11.7",
+    },
+}
 _FENCE = re.compile(r"^```python\n(.*?)^```\s*$", re.S | re.M)
 
 
@@ -126,15 +147,28 @@ def footer(lesson: Lesson, following: Lesson | None) -> str:
     return f"---\n\n{nxt}\n\n[All lessons]({CONTENTS}.ipynb)"
 
 
+def notebook_metadata() -> dict:
+    """A fresh copy of ``NOTEBOOK_METADATA`` for one notebook."""
+    return copy.deepcopy(NOTEBOOK_METADATA)
+
+
+def self_contained(call: str, module: str = "medialit.lessons") -> str:
+    """``tag(...)`` -> ``from medialit.lessons import tag; tag(...)``: one line that runs even
+    if the notebook's import cell was not run first. An import line is left as it is."""
+    if call.startswith(("from ", "import ")):
+        return call
+    name = call.split("(", 1)[0].strip()
+    if not name.isidentifier():
+        raise SystemExit(f"A code cell must be one call into the kit, like tag(...): {call!r}")
+    return f"from {module} import {name}; {call}"
+
+
 def notebook(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
-    nb.metadata = {
-        "kernelspec": dict(KERNELSPEC),
-        "language_info": {"name": "python"},
-    }
+    nb.metadata = notebook_metadata()
     for n, (kind, source) in enumerate(cells):
         make = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
-        cell = make(source)
+        cell = make(self_contained(source) if kind == "code" else source)
         cell["id"] = f"cell-{n:02d}"
         nb.cells.append(cell)
     return nb
@@ -174,7 +208,11 @@ def contents_notebook(lessons: list[Lesson]) -> nbformat.NotebookNode:
         "- **The practice op-ed** in lesson 08 was *written for this kit*, for practice. It "
         "is not a published article.\n"
         "- **Facts about events** outside the article come from the kit's dossier, and every "
-        "one is shown with the published report it comes from."
+        "one is shown with the published report it comes from.\n\n"
+        "**Working on your own?** The kit's four graded exercises are in the `exercises/` "
+        "folder next to this one: open it in the file browser on the left. The check cell "
+        "under each question shows your score and the expert's reasoning. (In a course, your "
+        "instructor hands the exercises out instead.)"
     )
     return notebook([("markdown", intro), ("markdown", about)])
 

@@ -12,6 +12,8 @@ same into a temporary folder and fails on any difference.
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -25,6 +27,45 @@ ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ("a1_claims", "a2_evidence", "a3_language", "a4_capstone")
 
 RUBRIC_LEVELS = ("beginning", "developing", "proficient")
+KIT = "medialit.grading"
+
+
+@functools.cache
+def _lesson_builder():
+    """tools/build_notebooks.py, for the notebook metadata and the self-contained calls the
+    lessons use, so the assignments match them."""
+    spec = importlib.util.spec_from_file_location(
+        "medialit_build_notebooks", Path(__file__).resolve().with_name("build_notebooks.py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _call(source: str) -> str:
+    """``choose("a1_genre")`` -> ``from medialit.grading import choose; choose("a1_genre")``:
+    it runs even if the student did not run the import cell first."""
+    return _lesson_builder().self_contained(source, KIT)
+
+
+def _number(x: float) -> str:
+    return f"{round(x, 2):g}"
+
+
+def points_text(x: float) -> str:
+    """'1 point', '3 points', '0.67 points' (two decimals at most), as a student reads it."""
+    return f"{_number(x)} point" + ("" if _number(x) == "1" else "s")
+
+
+def rubric_scale(points: float) -> tuple[str, str, str]:
+    """The points of each rubric level, a third each: 'up to 1 point', '1 to 2 points', ..."""
+    third = points / 3
+    return (
+        f"up to {points_text(third)}",
+        f"{_number(third)} to {points_text(2 * third)}",
+        f"{_number(2 * third)} to {points_text(points)}",
+    )
 
 
 # -- cells ----------------------------------------------------------------------------------
@@ -49,7 +90,7 @@ def md(grade_id: str, text: str):
 
 def code(grade_id: str, source: str):
     """A read-only code cell (a one-line call)."""
-    return nbformat.v4.new_code_cell(source.strip(), metadata=_meta(grade_id, locked=True))
+    return nbformat.v4.new_code_cell(_call(source.strip()), metadata=_meta(grade_id, locked=True))
 
 
 def start_cell(assignment: str, model: dict):
@@ -57,14 +98,14 @@ def start_cell(assignment: str, model: dict):
     args = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in model.items())
     source = (
         f"### BEGIN SOLUTION\nfill_answers({json.dumps(assignment)}, {args})\n"
-        f"### END SOLUTION\nstart({json.dumps(assignment)})"
+        f"### END SOLUTION\n{_call(f'start({json.dumps(assignment)})')}"
     )
     return nbformat.v4.new_code_cell(source, metadata=_meta(f"{assignment}_start", solution=True))
 
 
 def test_cell(item_id: str, points: float, key) -> nbformat.NotebookNode:
     source = (
-        f"check_item({json.dumps(item_id)})\n### BEGIN HIDDEN TESTS\n"
+        f"{_call(f'check_item({json.dumps(item_id)})')}\n### BEGIN HIDDEN TESTS\n"
         f"score_item({json.dumps(item_id)}, key={json.dumps(key, ensure_ascii=False)})\n"
         "### END HIDDEN TESTS"
     )
@@ -76,14 +117,12 @@ def test_cell(item_id: str, points: float, key) -> nbformat.NotebookNode:
 def manual(item_id: str, points: float, task: str, rubric: tuple[str, str, str], model: str):
     """Task with its rubric (read-only, shown to students and graders) and the answer cell."""
     low, mid, top = rubric
-    third = points / 3
-    scale = (f"0–{third:g}", f"{third:g}–{2 * third:g}", f"{2 * third:g}–{points:g}")
     rows = "\n".join(
-        f"| {lvl} ({pts} points) | {text} |"
-        for lvl, pts, text in zip(RUBRIC_LEVELS, scale, (low, mid, top), strict=True)
+        f"| {lvl} ({pts}) | {text} |"
+        for lvl, pts, text in zip(RUBRIC_LEVELS, rubric_scale(points), (low, mid, top), strict=True)
     )
     text = (
-        f"{task.strip()}\n\nWrite your answer in the cell below ({points:g} points, graded "
+        f"{task.strip()}\n\nWrite your answer in the cell below ({points_text(points)}, graded "
         f"by your instructor with this rubric):\n\n| level | what it looks like |\n"
         f"|---|---|\n{rows}"
     )
@@ -100,7 +139,8 @@ def header(assignment: str, title: str, lessons: str, minutes: int, what: str):
     items = assignment_items(assignment)
     total = sum(it.points for it in items)
     listing = "\n".join(
-        f"- {it.title}: {it.points:g} points ({'graded by your instructor' if it.kind == 'manual' else 'checked by the computer'})"  # noqa: E501
+        f"- {it.title}: {points_text(it.points)} "
+        f"({'graded by your instructor' if it.kind == 'manual' else 'checked by the computer'})"
         for it in items
     )
     return md(
@@ -410,10 +450,7 @@ def build_sources(root: Path = ROOT) -> list[Path]:
     written = []
     for name, build in BUILDERS.items():
         nb = nbformat.v4.new_notebook()
-        nb.metadata = {
-            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-            "language_info": {"name": "python"},
-        }
+        nb.metadata = _lesson_builder().notebook_metadata()
         nb.cells = build()
         for i, cell in enumerate(nb.cells):
             cell.id = f"{name}-{i:02d}"

@@ -57,45 +57,98 @@ def cmd_scheme(args: argparse.Namespace) -> int:
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
-    """Open JupyterLab on the course's first notebook."""
+    """Open JupyterLab on the course: the lessons' contents page, or a notebook or folder.
+
+    Without a path, JupyterLab's file browser shows the whole kit, so a self-study learner
+    reaches the lessons (``notebooks/``) and the exercises (``exercises/``) alike.
+    """
     import importlib.util
     import subprocess
+    from urllib.parse import quote
 
     if importlib.util.find_spec("jupyterlab") is None:
         raise MedialitError(
             "JupyterLab is not installed in this Python. Install the kit with "
             "'pip install -e .' (or 'pip install jupyterlab') and try again."
         )
-    from medialit import paths
+    extra = list(args.extra)
+    target = Path(extra.pop(0)) if extra and not extra[0].startswith("-") else None
+    if extra[:1] == ["--"]:
+        extra = extra[1:]
+    if target is not None and args.dir:
+        raise MedialitError("Give either --dir or a notebook or folder to open, not both.")
+    if target is not None:
+        root, first = _lab_target(target.expanduser().resolve())
+    else:
+        from medialit import paths
 
-    folder = Path(args.dir) if args.dir else paths.notebooks_dir()
-    if not folder.is_dir():
-        raise MedialitError(f"The course folder {folder} does not exist.")
-    first = folder / FIRST_NOTEBOOK
-    if not first.is_file():
-        candidates = sorted(folder.glob("00_*.ipynb"))
-        if not candidates:
-            raise MedialitError(f"No lesson notebooks in {folder}.")
-        first = candidates[0]
-    if not _writable(folder):
+        folder = Path(args.dir) if args.dir else paths.notebooks_dir()
+        first = _first_lesson(folder)
+        root = folder if args.dir else folder.resolve().parent  # the kit: lessons and exercises
+    if not _writable(first.parent):
         raise MedialitError(
-            f"The course folder {folder} is read-only (an installed copy). "
+            f"The course folder {first.parent} is read-only (an installed copy). "
             "Copy the lessons to a folder of your own with 'medialit copy-lessons DIR', "
             "then run 'medialit lab --dir DIR'."
         )
+    page = first.resolve().relative_to(Path(root).resolve()).as_posix()
     command = [
         sys.executable,
         "-m",
         "jupyterlab",
-        f"--ServerApp.root_dir={folder}",
-        f"--LabApp.default_url=/lab/tree/{first.name}",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.default_url=/lab/tree/{quote(page)}",
     ]
     if args.no_browser:
         command.append("--no-browser")
-    extra = args.extra[1:] if args.extra[:1] == ["--"] else args.extra
     command += extra
     print(f"Opening JupyterLab on {first} (stop it with Ctrl+C) ...", file=sys.stderr)
     return subprocess.call(command)
+
+
+def _first_lesson(folder: Path) -> Path:
+    """The notebook a folder of lessons opens on: its contents page, else its first lesson."""
+    if not folder.is_dir():
+        raise MedialitError(f"The course folder {folder} does not exist.")
+    first = folder / FIRST_NOTEBOOK
+    if first.is_file():
+        return first
+    candidates = sorted(folder.glob("00_*.ipynb"))
+    if not candidates:
+        raise MedialitError(f"No lesson notebooks in {folder}.")
+    return candidates[0]
+
+
+def _lab_target(path: Path) -> tuple[Path, Path]:
+    """(JupyterLab's root folder, the notebook to open) for a notebook or folder.
+
+    Inside the kit, the root is the kit's folder, so the lessons stay in reach beside an
+    exercise; elsewhere it is the folder itself (or the notebook's folder).
+    """
+    from medialit import paths
+
+    if not path.exists():
+        raise MedialitError(
+            f"{path} does not exist. Give a notebook (.ipynb) or a folder, for example "
+            "'medialit lab exercises/a1_claims/a1_claims.ipynb'."
+        )
+    if path.is_file():
+        if path.suffix != ".ipynb":
+            raise MedialitError(f"{path} is not a notebook (a .ipynb file).")
+        first = path
+    else:
+        first = path / FIRST_NOTEBOOK
+        if not first.is_file():
+            found = [
+                p for p in sorted(path.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts
+            ]
+            if not found:
+                raise MedialitError(f"There are no notebooks (.ipynb) in {path}.")
+            first = found[0]
+    kit = paths.notebooks_dir().resolve().parent
+    if first.is_relative_to(kit):
+        return kit, first
+    return (path if path.is_dir() else path.parent), first
 
 
 def _writable(folder: Path) -> bool:
@@ -128,13 +181,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "lab",
-        help="open JupyterLab on the course's first notebook",
-        description="Open JupyterLab on the course's first notebook.",
+        help="open JupyterLab on the course (or on a notebook or folder)",
+        description="Open JupyterLab on the course's contents page, with the lessons and the "
+        "exercises in its file browser; or on a notebook or folder you name, for example "
+        "'medialit lab exercises/a1_claims/a1_claims.ipynb'.",
     )
-    p.add_argument("--dir", help="the folder of lesson notebooks (default: the kit's notebooks/)")
+    p.add_argument("--dir", help="a folder of lesson notebooks to open instead of the kit's")
     p.add_argument("--no-browser", action="store_true", help="start the server only")
     p.add_argument(
-        "extra", nargs=argparse.REMAINDER, help="further options passed to JupyterLab (after --)"
+        "extra",
+        nargs=argparse.REMAINDER,
+        metavar="[PATH] [-- OPTIONS]",
+        help="a notebook or folder to open; after --, options passed to JupyterLab",
     )
     p.set_defaults(func=cmd_lab)
 

@@ -17,7 +17,8 @@ their kernel can change a grade. The cells still run in a student's kernel and i
 - ``check_item(item)`` is the student's self-check. Unless course mode closes the item
   (``medialit.course_mode``), it derives the key from the public reference (equal to the
   hidden literal, by a test), scores through the same ``scoring.score`` (same score, same
-  lines) and adds the expert's reasoning for self-study.
+  lines) and adds the expert's reasoning for self-study. Its last line, the score, is the
+  cell's result (``Score``), so the notebook shows it once.
 - ``score_item(item, key)`` scores against the literal key the same way.
 
 The answer widgets (``choose``, ``choose_verdict``, ``tag``) save to
@@ -36,7 +37,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from medialit import paths
 from medialit.answers import VERDICTS, answers_path, live_answers
 from medialit.errors import MedialitError
 from medialit.items import (  # noqa: F401 (re-exported: the notebooks and tests use them)
@@ -90,8 +90,34 @@ def score_item(item_id: str, key: Any, folder: str | Path = "answers") -> float:
     return result.points
 
 
-def check_item(item_id: str, folder: str | Path = "answers", reference: Any = None) -> float | None:
+class Score(float):
+    """A self-check's score: one sentence in the notebook, the bare number for nbgrader.
+
+    JupyterLab shows the cell's result as ``sentence`` ("Score: 1.29 of 3."), so the student
+    reads the score once. nbgrader's Validate reads a test cell's partial credit from the
+    result's plain text, which is the number (as the grader writes it). It compares and
+    computes like the float it is.
+    """
+
+    sentence: str
+
+    def __new__(cls, points: float, sentence: str) -> Score:
+        value = super().__new__(cls, points)
+        value.sentence = sentence
+        return value
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {
+            "text/plain": repr(float(self)),
+            "text/html": f"<b>{html.escape(self.sentence)}</b>",
+        }
+
+
+def check_item(item_id: str, folder: str | Path = "answers", reference: Any = None) -> Any:
     """Self-check: the autograder's score and message for this item, plus the expert's reasons.
+
+    It prints the grader's message and returns the score as a ``Score``, which the notebook
+    shows as the grader's last line ("Score: 1.29 of 3."), so the score appears once.
 
     In course mode (the item's assignment is locked) nothing is scored: it says whether every
     part is answered (what is missing goes to stderr, which nbgrader's Validate lists) and
@@ -108,9 +134,9 @@ def check_item(item_id: str, folder: str | Path = "answers", reference: Any = No
         key = public_key(item_id, reference)
     except (MedialitError, OSError, KeyError) as exc:
         print(f"{it.title}: the expert's answers cannot be loaded here ({exc}).")
-        return 0.0
+        return Score(0.0, "No score: the check could not run (see above).")
     result = score(it, sheet, problem, key)
-    lines = list(result.lines)
+    *lines, total = result.lines  # the grader's last line is the score: shown as the result
     if sheet is None and answers_path(it.assignment, folder).exists():
         lines.append(
             "To start again from a fresh file, run the assignment's first code cell: it keeps "
@@ -122,7 +148,7 @@ def check_item(item_id: str, folder: str | Path = "answers", reference: Any = No
             lines.append("The expert's reasoning:")
             lines += [f"  {r}" for r in reasons]
     print("\n".join(lines))
-    return result.points
+    return Score(result.points, total)
 
 
 def _closed_check(it: Item, sheet: Any, problem: str | None, settings_problem: str | None) -> None:
@@ -184,17 +210,18 @@ def _options(it: Item) -> list[tuple[str, str]]:
 
 
 def choose(item_id: str, folder: str | Path = "answers") -> Any:
-    """Radio buttons for a choice item; the choice is saved as a response at once."""
+    """Radio buttons for a choice item, each option in full (a thesis option is the whole
+    sentence); the choice is saved as a response at once."""
     import ipywidgets as w
+
+    from medialit import choices
 
     it = item(item_id)
     answers = live_answers(it.assignment, folder=folder)  # shared with the tagger
     options = _options(it)
     saved = answers.sheet.responses.get(it.response or "")
     values = [v for _, v in options]
-    buttons = w.RadioButtons(
-        options=options, value=saved if saved in values else None, layout=w.Layout(width="auto")
-    )
+    buttons = choices.radio_buttons(options, saved)
     status = w.HTML()
 
     def show(value: str | None) -> None:
@@ -211,33 +238,37 @@ def choose(item_id: str, folder: str | Path = "answers") -> Any:
 
     show(saved if saved in values else None)
     buttons.observe(on_change, names="value")
-    box = w.VBox([buttons, status])
+    box = w.VBox([buttons, status, w.HTML(choices.STYLE)])
     box.add_class("medialit-choice")
     buttons.add_class(f"medialit-choice-{it.id}")
     return box
+
+
+#: How the verdict buttons name each verdict.
+VERDICT_NAMES = {
+    "supported": "supported",
+    "partly_supported": "partly supported",
+    "not_supported": "not supported",
+    "cant_tell": "can't tell from here",
+}
 
 
 def choose_verdict(item_id: str, folder: str | Path = "answers") -> Any:
     """One verdict (with a reason) per claim of a verdicts item, saved as you choose."""
     import ipywidgets as w
 
+    from medialit import choices
+
     it = item(item_id)
     claims = load_claims()
-    names = {
-        "supported": "supported",
-        "partly_supported": "partly supported",
-        "not_supported": "not supported",
-        "cant_tell": "can't tell from here",
-    }
+    names = VERDICT_NAMES
     rows = []
     saved = live_answers(it.assignment, folder=folder).sheet.verdicts  # shared with the tagger
     for claim in it.units:
         row = claims[claim]
         prior = saved.get(claim, {})
-        buttons = w.RadioButtons(
-            options=[(names[v], v) for v in VERDICTS],
-            value=prior.get("verdict"),
-            layout=w.Layout(width="auto"),
+        buttons = choices.radio_buttons(
+            [(names[v], v) for v in VERDICTS], prior.get("verdict"), horizontal=True
         )
         reason = w.Textarea(
             value=prior.get("reason", ""),
@@ -263,9 +294,8 @@ def choose_verdict(item_id: str, folder: str | Path = "answers") -> Any:
         buttons.observe(save, names="value")
         reason.observe(save, names="value")
         text = html.escape(row.claim)
-        rows.append(
-            w.VBox([w.HTML(f"<b>{claim}</b> ({row.unit}): {text}"), buttons, reason, status])
-        )
+        head = w.HTML(f"{choices.STYLE}<b>{claim}</b> ({row.unit}): {text}")
+        rows.append(w.VBox([head, buttons, reason, status]))
     box = w.VBox(rows)
     box.add_class("medialit-verdicts")
     return box
@@ -273,13 +303,13 @@ def choose_verdict(item_id: str, folder: str | Path = "answers") -> Any:
 
 def show_dossier() -> Any:
     """The kit's dossier (``data/dossier.csv``): dated events with the reports that state them."""
-    import pandas as pd
+    from medialit.dossier import dossier_frame
 
-    frame = pd.read_csv(paths.data_file("dossier.csv"), dtype=str).fillna("")
-    columns = [
-        c for c in ("id", "date", "event", "what_the_record_shows", "sources") if c in frame.columns
-    ]
-    return frame[columns].style.hide(axis="index")
+    frame = dossier_frame()[["when", "event", "what_the_record_shows", "sources"]]
+    frame = frame.rename(columns={"what_the_record_shows": "what the record shows"})
+    style = frame.style.format(escape="html").hide(axis="index")
+    style = style.set_table_styles([{"selector": "th", "props": "text-align: left;"}])
+    return style.set_properties(**{"text-align": "left", "vertical-align": "top"})
 
 
 def fill_answers(

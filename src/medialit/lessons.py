@@ -26,7 +26,7 @@ from typing import Any
 import ipywidgets as widgets
 from IPython.display import HTML, display
 
-from medialit import paths
+from medialit import choices, paths
 from medialit.answers import VERDICTS, AnswerFile, answers_path, live_answers, read_answers
 from medialit.article import Article, Unit, load_article
 from medialit.errors import MedialitError
@@ -49,6 +49,7 @@ __all__ = [
     "show_source",
     "show_timeline",
     "show_units",
+    "summary",
     "tag",
     "verdicts",
 ]
@@ -210,10 +211,6 @@ def _status(text: str = "", kind: str = "note") -> str:
     return f'<span style="color:{colour}">{_esc(text)}</span>'
 
 
-def _shorten(text: str, limit: int = 95) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _article(article: str | Article) -> Article:
     return article if isinstance(article, Article) else load_article(article)
 
@@ -338,8 +335,11 @@ def label_guide(layer: str) -> None:
 
 
 # -- questions ---------------------------------------------------------------------------
-def _reveal_box(model: str, *, need: Callable[[], str] | None, css: str) -> widgets.VBox:
-    """A "Reveal a model answer" button; if ``need`` is given, it returns the student's text."""
+def _reveal_box(
+    model: str, *, need: Callable[[], str] | None, css: str, answers: str | None = None
+) -> widgets.VBox:
+    """A "Reveal a model answer" button; if ``need`` is given, it returns the student's text.
+    A model answer that gives away graded item ``answers`` stays closed in course mode."""
     button = widgets.Button(description="Reveal a model answer", icon="eye", layout=_WIDE)
     button.add_class("ml-reveal")
     out = widgets.HTML()
@@ -350,6 +350,10 @@ def _reveal_box(model: str, *, need: Callable[[], str] | None, css: str) -> widg
             out.value = _status(
                 "Write your own answer first (a sentence or two) — then compare.", "warn"
             )
+            return
+        closed = _held_back(answers, what="The model answer")
+        if closed:
+            out.value = f'<div class="ml-box ml-locked">{_para(closed)}</div>'
             return
         out.value = f'<div class="ml-box"><b>A model answer</b>{_para(model)}</div>'
 
@@ -377,7 +381,11 @@ def question(key: str, prompt: str | None = None, *, exercise: str | None = None
     box.observe(on_change, names="value")
     parts: list[widgets.Widget] = [widgets.HTML(_para(prompt)), box, status]
     if item.get("model"):
-        parts.append(_reveal_box(item["model"], need=lambda: box.value, css="ml-model"))
+        parts.append(
+            _reveal_box(
+                item["model"], need=lambda: box.value, css="ml-model", answers=item.get("answers")
+            )
+        )
     widget = widgets.VBox(parts)
     widget.add_class("ml-question")
     return widget
@@ -405,12 +413,8 @@ def choice(
     labelled: list[tuple[str, str]] = [(opt, opt) for opt in options]
     if item.get("units"):  # options are unit ids: show each with its words, from the article
         art = load_article(item.get("article", "seed"))
-        labelled = [(f"{opt}: {_shorten(art.unit(opt).text)}", opt) for opt in options]
-    radio = widgets.RadioButtons(
-        options=labelled,
-        value=saved if saved in options else None,
-        layout=widgets.Layout(width="auto"),
-    )
+        labelled = [(f"{opt}: {art.unit(opt).text}", opt) for opt in options]
+    radio = choices.radio_buttons(labelled, saved)  # whole sentences, wrapped
     radio.add_class("ml-choice")
     status = widgets.HTML()
     feedback = widgets.HTML()
@@ -444,7 +448,8 @@ def choice(
 
     radio.observe(on_change, names="value")
     check.on_click(on_check)
-    widget = widgets.VBox([widgets.HTML(_para(prompt)), radio, status, check, feedback])
+    head = widgets.HTML(choices.STYLE + _para(prompt))
+    widget = widgets.VBox([head, radio, status, check, feedback])
     widget.add_class("ml-choice-box")
     return widget
 
@@ -465,8 +470,58 @@ def reveal(key: str, *, after: str | None = None) -> widgets.VBox:
     body = (
         widgets.VBox([widgets.HTML(_para(item.get("prompt", "")))]) if item.get("prompt") else None
     )
-    box = _reveal_box(item["model"], need=need, css="ml-model")
+    box = _reveal_box(item["model"], need=need, css="ml-model", answers=item.get("answers"))
     return widgets.VBox([body, box] if body else [box])
+
+
+#: Shown in place of a summary point that gives away a graded answer, while it is closed.
+HELD_BACK = (
+    "{what} opens after your instructor releases feedback for {assignment}: "
+    "it would give away the answer to a graded question."
+)
+
+
+def _held_back(item_id: str | None, what: str = "One more point") -> str | None:
+    """Course mode's note if the graded item ``item_id``'s checks are closed, else None."""
+    if not item_id:
+        return None
+    from medialit import course_mode
+    from medialit.items import ITEMS
+
+    if item_id not in ITEMS:
+        raise MedialitError(
+            f"data/lessons/questions.json names {item_id!r} as a graded item, but there is "
+            f"no such item; use one of {', '.join(ITEMS)}."
+        )
+    assignment = ITEMS[item_id].assignment
+    if assignment not in course_mode.locked_assignments():
+        return None
+    return HELD_BACK.format(what=what, assignment=assignment)
+
+
+def _inline(text: str) -> str:
+    """Escape a short text; **words** become bold and *words* italics."""
+    escaped = _esc(text)
+    escaped = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", escaped)
+    return re.sub(r"\*(.+?)\*", r"<em>\1</em>", escaped)
+
+
+def summary(key: str) -> None:
+    """A lesson's "What you learned" list (e.g. ``"00.learned"`` in questions.json).
+
+    A point that gives away the answer to a graded item (its ``"answers"``, an item id such
+    as ``"a1_genre"``) is held back while course mode closes that item's checks; a note
+    says when it opens. Without a course, every point is shown.
+    """
+    items, notes = [], []
+    for point in _item(key)["points"]:
+        closed = _held_back(point.get("answers"))
+        if closed is None:
+            items.append(f"<li>{_inline(point['text'])}</li>")
+        elif closed not in notes:
+            notes.append(closed)
+    held = "".join(f'<p class="ml-note ml-locked">{_esc(n)}</p>' for n in notes)
+    display(HTML(_STYLE + f'<div class="ml-summary"><ul>{"".join(items)}</ul>{held}</div>'))
 
 
 # -- the tagger, the reference and the charts (other modules of the kit) ------------------
@@ -688,14 +743,12 @@ def claims_table() -> None:
     rows = []
     for c in frame.itertuples():
         events = [dossier.event(i.strip()) for i in c.dossier.split(";") if i.strip()]
-        record = "<br>".join(
-            f"{_esc(e.when)}: {_esc(e.event)} <span class='ml-id'>{_esc(e.id)}</span>"
-            for e in events
-        )
+        record = "<br>".join(f"{_esc(e.when)}: {_esc(e.event)}" for e in events)
+        sources = "<br>".join(_esc(e.citation) for e in events)  # not the dossier's row ids
         rows.append(
             f"<tr><td>{_esc(c.id)}<br><span class='ml-id'>{_esc(c.unit)}</span></td>"
             f"<td>{_esc(c.claim)}</td><td>{record or _lines(c.record)}</td>"
-            f"<td class='ml-note'>{_lines(c.citations)}</td></tr>"
+            f"<td class='ml-note'>{sources}</td></tr>"
         )
     head = (
         "<tr><th>claim</th><th>the article says</th><th>the record it rests on (full text "
@@ -719,10 +772,19 @@ def verdicts(exercise: str = "lesson04") -> widgets.VBox:
     return widget
 
 
+def _quoted(text: str) -> str:
+    """The article's words in quotation marks, once: a claim that is itself a quotation
+    already starts and ends with its own marks, and a quotation inside one takes single marks."""
+    text = text.strip()
+    if text[:1] in '“"' and text[-1:] in '”"':
+        return text
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
 def _verdict_row(exercise: str, claim: Any, saved: dict) -> widgets.VBox:
     words = _module("dossier").VERDICT_WORDS
     names = [(words[v], v) for v in VERDICTS]
-    pick = widgets.ToggleButtons(options=names, value=saved.get("verdict"))
+    pick = choices.radio_buttons(names, saved.get("verdict"), horizontal=True)
     pick.add_class("ml-verdict")
     reason = widgets.Textarea(
         value=saved.get("reason", ""),
@@ -737,6 +799,10 @@ def _verdict_row(exercise: str, claim: Any, saved: dict) -> widgets.VBox:
     def save() -> None:
         _save(exercise, lambda s: s.set_verdict(claim.id, pick.value, reason.value), status)
 
+    def on_pick(_: Any) -> None:
+        kit.value = ""  # "choose first", or the kit's reading of the verdict picked before
+        save()
+
     def on_show(_: Any) -> None:
         if pick.value is None:
             kit.value = _status("Choose your verdict first, then compare.", "warn")
@@ -748,13 +814,14 @@ def _verdict_row(exercise: str, claim: Any, saved: dict) -> widgets.VBox:
         reading = _module("dossier").check_verdict(claim.id, pick.value)
         kit.value = f'<div class="ml-box">{_para(reading)}</div>'
 
-    pick.observe(lambda _: save(), names="value")
+    pick.observe(on_pick, names="value")
     reason.observe(lambda _: save() if pick.value else None, names="value")
     show.on_click(on_show)
     head = widgets.HTML(
         _STYLE
+        + choices.STYLE
         + f"<h4>{_esc(claim.id)} <span class='ml-id'>{_esc(claim.unit)}</span> "
-        + f"“{_esc(claim.claim)}”</h4>"
+        + f"{_esc(_quoted(claim.claim))}</h4>"
     )
     return widgets.VBox([head, pick, reason, status, show, kit])
 

@@ -135,7 +135,9 @@ def test_lesson_01_tagged_from_the_keyboard(lab_server, lab_page):
         want[unit] = [role]
         _wait_roles(answers, want)
         page.keyboard.press("j")
-    assert "5 of 20 tagged" in page.locator(".medialit-progress").inner_text()
+    page.wait_for_function(  # the kernel's answer to the last key is drawn
+        "() => document.querySelector('.medialit-progress').innerText.includes('5 of 20')"
+    )
 
     for key in NOTEBOOK_KEYS:
         page.keyboard.press(key)
