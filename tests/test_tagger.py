@@ -384,3 +384,15 @@ def test_another_notebooks_tags_and_a_conflict_reach_the_page(tmp_path):
     assert saved["P3.S1"] == {"role": ["claim"]} and saved["P0.S1"] == {"role": ["thesis"]}
     assert tagger.marks["P3.S1"]["tagged"]  # drawn without a click on it
     assert "P0.S1" in tagger.notice_text and "another notebook" in tagger.notice_text
+
+
+def test_a_repeated_choice_is_not_an_undo_step(tmp_path):
+    """A number key pressed twice chooses the label twice; one Undo then clears it (the
+    repeat changed nothing, so it is not a step of its own), and says what it undid."""
+    tagger = Tagger("01_anatomy", folder=tmp_path)
+    press(tagger, "role", "thesis")
+    press(tagger, "role", "thesis")
+    assert on_disk(tagger)["tags"] == {"P0.S1": {"role": ["thesis"]}}
+    assert "P0.S1 role = thesis" in tagger.status
+    tagger.handle({"type": "undo"})
+    assert on_disk(tagger)["tags"] == {} and not tagger.can_undo

@@ -203,11 +203,11 @@ class Tagger(anywidget.AnyWidget):
     def _choose(self, action: dict[str, Any]) -> str:
         unit = self._unit(action)
         self.model.choose(unit, str(action["layer"]), str(action["label"]), bool(action["on"]))
-        return self._saved(self.model.undo_stack[-1].what)
+        return self._saved(self.model.last_change)
 
     def _none(self, action: dict[str, Any]) -> str:
         self.model.set_none(self._unit(action), str(action["layer"]), bool(action["on"]))
-        return self._saved(self.model.undo_stack[-1].what)
+        return self._saved(self.model.last_change)
 
     def _cues(self, action: dict[str, Any]) -> str:
         unit = self._unit(action)
@@ -219,7 +219,7 @@ class Tagger(anywidget.AnyWidget):
             )
         else:
             self._cue_warnings.pop(unit, None)
-        return self._saved(self.model.undo_stack[-1].what)
+        return self._saved(self.model.last_change)
 
     def _note(self, action: dict[str, Any]) -> str:
         unit = self._unit(action)

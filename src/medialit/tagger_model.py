@@ -89,6 +89,8 @@ class TaggerModel:
                 )
             sheet.article = self.article.key  # a sheet with no tags yet (e.g. only a choice)
         self.undo_stack: list[_Snapshot] = []
+        #: what the last change did, in words ("P1.S1 role = claim"), for the view to say
+        self.last_change = ""
 
     # -- reading ------------------------------------------------------------------------
     @property
@@ -260,7 +262,15 @@ class TaggerModel:
         in memory (it is written with the next successful save) and raises a clear error."""
         snap = self._snapshot(unit, what)
         change()
-        self.undo_stack.append(snap)
+        self.last_change = what
+        after = self._snapshot(unit, what)
+        if (after.tags, after.cues, after.note, after.none) != (
+            snap.tags,
+            snap.cues,
+            snap.note,
+            snap.none,
+        ):
+            self.undo_stack.append(snap)  # a change that changed nothing is not undone later
         self.file.save()  # AnswersSaveError (a clear message) if the disk refuses
 
     # -- answers as data ----------------------------------------------------------------

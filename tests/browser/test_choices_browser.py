@@ -123,6 +123,8 @@ def test_every_option_is_readable(notebook, width, copies, lab_page):
                 ".map(c => [c.model.type, c.model.sharedModel.getSource().length])"
             )
             active = "() => window.jupyterapp.shell.currentWidget.content.activeCellIndex"
+            genre = page.locator(".medialit-choice-a1_genre input[type=radio]")
+            genre.nth(1).check()  # one question answered: another must not take it away
             radios = page.locator(".medialit-choice-a1_thesis input[type=radio]")
             radios.nth(0).focus()
             before, at = page.evaluate(cells), page.evaluate(active)
@@ -135,5 +137,13 @@ def test_every_option_is_readable(notebook, width, copies, lab_page):
             assert page.evaluate(cells) == before and page.evaluate(active) == at
             status = page.locator(".medialit-choice", has=radios.nth(1))
             status.get_by_text("Saved: P2.S1").wait_for(state="visible")
+            radios.last.focus()
+            page.keyboard.press("ArrowDown")  # wraps within its own question only
+            assert radios.first.is_checked() and genre.nth(1).is_checked()
+            names = page.evaluate(
+                "() => [...document.querySelectorAll('.medialit-radio')]"
+                ".map(g => g.querySelector('input').name)"
+            )
+            assert len(set(names)) == len(names), names  # one radio group per question
     finally:
         server.shutdown_kernels()

@@ -134,6 +134,9 @@ def test_lesson_01_tagged_from_the_keyboard(lab_server, lab_page):
         page.keyboard.press(key)
         want[unit] = [role]
         _wait_roles(answers, want)
+        page.keyboard.press(key)  # pressed twice: the label stays (u undoes, not a repeat)
+        time.sleep(0.2)
+        _wait_roles(answers, want)
         page.keyboard.press("j")
     page.wait_for_function(  # the kernel's answer to the last key is drawn
         "() => document.querySelector('.medialit-progress').innerText.includes('5 of 20')"

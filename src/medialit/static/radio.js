@@ -3,10 +3,14 @@
 // carries data-lm-suppress-shortcuts so arrow keys move between options instead of moving
 // JupyterLab's cell selection, and letters (m, a, b, d...) never reach the notebook.
 
-let counter = 0;
+// A name of its own for each group: the module may be evaluated once per widget, so a
+// counter would restart and two questions on one page would share one radio group.
+function uniqueName() {
+  return `medialit-radio-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
 
 function render({ model, el }) {
-  const name = `medialit-radio-${++counter}`;
+  const name = uniqueName();
   const group = document.createElement("div");
   group.className = "medialit-radio";
   group.setAttribute("role", "radiogroup");

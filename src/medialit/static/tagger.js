@@ -16,7 +16,10 @@ function helpLine(layers) {
   return parts.join(" · ");
 }
 
-let counter = 0;
+// ids of its own for each tagger (the module may be evaluated once per widget)
+function uniqueId() {
+  return `medialit-tagger-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
 
 function h(tag, attrs = {}, text = null) {
   const node = document.createElement(tag);
@@ -34,11 +37,12 @@ function cssName(name) {
 }
 
 function render({ model, el }) {
-  const uid = `medialit-tagger-${++counter}`;
+  const uid = uniqueId();
   const units = model.get("units");
   const layers = model.get("layers");
   const mine = units.filter((u) => u.tagged_here);
   let layerAt = 0; // the layer the number keys choose in
+  let shownUnit = null; // the sentence last centred in the article box
   const pending = new Map(); // "unit|layer|label" -> wanted state, until the kernel answers
 
   const root = h("div", {
@@ -81,7 +85,8 @@ function render({ model, el }) {
       });
       const mark = h("span", { class: "medialit-mark", "aria-hidden": "true" });
       const id = h("span", { class: "medialit-unit-id" }, unit.id);
-      option.append(mark, id, document.createTextNode(" " + unit.text));
+      const badge = h("span", { class: "medialit-badge" });
+      option.append(mark, id, badge, document.createTextNode(" " + unit.text));
       option.addEventListener("click", () => {
         go(mine.findIndex((u) => u.id === unit.id));
         article.focus();
@@ -201,17 +206,20 @@ function render({ model, el }) {
     draw();
   }
 
-  function pick(layer, name) {
+  // A click toggles a label; a number key chooses it (pressed again, it stays chosen, so a
+  // double press never untags a sentence in a one-label layer; u undoes).
+  function pick(layer, name, fromKey = false) {
     if (model.get("retired")) return;
     const unit = unitId();
     const marks = (model.get("marks")[unit] || { layers: {} }).layers[layer.name] || {};
     if (marks.applies === false) return;
+    const keep = fromKey && !(layer.multiple && name !== "none");
     if (name === "none") {
-      const on = !marks.none;
+      const on = keep ? true : !marks.none;
       pending.set(`${unit}|${layer.name}|none`, on);
       send({ type: "none", unit, layer: layer.name, on });
     } else {
-      const on = !(marks.labels || []).includes(name);
+      const on = keep ? true : !(marks.labels || []).includes(name);
       pending.set(`${unit}|${layer.name}|${name}`, on);
       if (!layer.multiple && on) {
         for (const other of layer.labels) if (other.name !== name) pending.set(`${unit}|${layer.name}|${other.name}`, false);
@@ -219,6 +227,19 @@ function render({ model, el }) {
       send({ type: "choose", unit, layer: layer.name, label: name, on });
     }
     draw();
+  }
+
+  // the buttons the number keys choose in, scrolled into the notebook's view
+  function showLayer() {
+    const group = groups[layerAt].group;
+    if (typeof group.scrollIntoView === "function") group.scrollIntoView({ block: "nearest" });
+  }
+
+  // the current sentence in the middle of the article box, without scrolling the page
+  function centre(option) {
+    const top = option.offsetTop; // the article is the positioned parent
+    const wanted = top - (article.clientHeight - option.offsetHeight) / 2;
+    article.scrollTop = Math.max(0, wanted);
   }
 
   function keydown(event) {
@@ -253,11 +274,13 @@ function render({ model, el }) {
       case "l":
         layerAt = Math.min(layerAt + 1, groups.length - 1);
         draw();
+        showLayer();
         break;
       case "ArrowLeft":
       case "h":
         layerAt = Math.max(layerAt - 1, 0);
         draw();
+        showLayer();
         break;
       case "n":
         send({ type: "next_untagged" });
@@ -270,8 +293,9 @@ function render({ model, el }) {
         if (/^[0-9]$/.test(event.key)) {
           const { layer } = groups[layerAt];
           const n = Number(event.key);
-          if (n === 0 && layer.none) pick(layer, "none");
-          else if (n >= 1 && n <= layer.labels.length) pick(layer, layer.labels[n - 1].name);
+          if (n === 0 && layer.none) pick(layer, "none", true);
+          else if (n >= 1 && n <= layer.labels.length) pick(layer, layer.labels[n - 1].name, true);
+          showLayer();
         } else if (event.key.length === 1) {
           // a letter JupyterLab would take (m, a, b, d, ...): keep it away from the notebook
         } else {
@@ -292,7 +316,8 @@ function render({ model, el }) {
     const unit = mine[index];
     const retired = model.get("retired");
     const tagged = mine.filter((u) => marks[u.id] && marks[u.id].tagged).length;
-    progress.textContent = `${tagged} of ${mine.length} tagged · sentence ${index + 1} of ${mine.length} (${unit.id})`;
+    const choosing = groups.length > 1 ? ` · keys choose: ${groups[layerAt].layer.title}` : "";
+    progress.textContent = `${tagged} of ${mine.length} tagged · sentence ${index + 1} of ${mine.length} (${unit.id})${choosing}`;
     notice.textContent = model.get("notice_text") ? `⚠ Please read: ${model.get("notice_text")}` : "";
     notice.hidden = !model.get("notice_text");
 
@@ -303,11 +328,23 @@ function render({ model, el }) {
       option.classList.toggle("medialit-current", here);
       option.classList.toggle("medialit-unit-tagged", done);
       option.firstChild.textContent = done ? "✓" : "";
-      option.setAttribute("aria-label", `${id}${done ? ", tagged" : ""}: ${option.lastChild.textContent.trim()}`);
+      const chosen = [];
+      for (const layer of layers) {
+        const state = marks[id] && marks[id].layers[layer.name];
+        if (!state) continue;
+        if (state.none && layer.none) chosen.push(layer.none);
+        for (const label of state.labels) chosen.push(label.replace(/_/g, " "));
+      }
+      option.children[2].textContent = chosen.length ? chosen.join(" · ") : "";
+      option.children[2].hidden = !chosen.length;
+      const said = chosen.length ? ` (${chosen.join(", ")})` : "";
+      option.setAttribute("aria-label", `${id}${done ? ", tagged" : ""}${said}: ${option.lastChild.textContent.trim()}`);
     }
     article.setAttribute("aria-activedescendant", options.get(unit.id).id);
-    const active = options.get(unit.id);
-    if (active && typeof active.scrollIntoView === "function") active.scrollIntoView({ block: "nearest" });
+    if (unit.id !== shownUnit) {
+      centre(options.get(unit.id));
+      shownUnit = unit.id;
+    }
 
     currentId.textContent = `▶ ${unit.id}${unit.headline ? " (headline)" : ""}`;
     currentText.textContent = unit.text;
