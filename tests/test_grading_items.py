@@ -488,3 +488,20 @@ def test_self_check_shows_the_score_once_and_nbgrader_reads_it(tmp_path, capsys)
         ],
     )
     assert determine_grade(cell) == (float(value), 3.0)
+
+
+def test_in_a_notebook_the_self_check_is_wrapped_text(tmp_path, monkeypatch, capsys):
+    """In a kernel the self-check's message is shown as HTML paragraphs (escaped), which wrap
+    at word boundaries, with the same plain text beside it; nothing goes to stdout."""
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(grading, "_in_kernel", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", lambda data, raw: shown.append(data))
+    _partly_right(tmp_path / "answers", "a1_claims")
+    checked = check_item("a1_roles")
+    assert capsys.readouterr().out == ""
+    (bundle,) = shown
+    assert bundle["text/plain"].startswith("Sentence roles (3 points): you answered")
+    assert bundle["text/html"].count("<p ") == len(bundle["text/plain"].splitlines())
+    assert "<script" not in bundle["text/html"] and checked.sentence.startswith("Score: ")

@@ -81,6 +81,34 @@ __all__ = [
 ]
 
 
+def _in_kernel() -> bool:
+    """Is this running in a Jupyter kernel (where output is shown in a notebook)?"""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _say(lines: list[str]) -> None:
+    """A self-check's message. In a notebook it is shown as wrapped text (printed text is
+    shown in a fixed-width box that breaks words at its edge); elsewhere it is printed."""
+    text = "\n".join(lines)
+    if not _in_kernel():
+        print(text)
+        return
+    from IPython.display import display
+
+    paragraphs = "".join(
+        f'<p style="margin:0.15em 0 0.15em {"1.5em" if line.startswith(" ") else "0"}">'
+        f"{html.escape(line.strip())}</p>"
+        for line in lines
+    )
+    body = '<div class="medialit-check-lines" style="max-width:46em;line-height:1.45">'
+    display({"text/plain": text, "text/html": body + paragraphs + "</div>"}, raw=True)
+
+
 def score_item(item_id: str, key: Any, folder: str | Path = "answers") -> float:
     """Hidden part of a test cell: print a key-free message, return the score."""
     it = item(item_id)
@@ -147,7 +175,7 @@ def check_item(item_id: str, folder: str | Path = "answers", reference: Any = No
         if reasons:
             lines.append("The expert's reasoning:")
             lines += [f"  {r}" for r in reasons]
-    print("\n".join(lines))
+    _say(lines)
     return Score(result.points, total)
 
 
@@ -167,7 +195,7 @@ def _closed_check(it: Item, sheet: Any, problem: str | None, settings_problem: s
     if settings_problem:
         lines.append(f"(The course settings could not be read: {settings_problem})")
     lines.append(course_mode.LOCKED_MESSAGE.format(assignment=it.assignment))
-    print("\n".join(lines))
+    _say(lines)
     if problem or todo:
         print(f"Not finished: {it.title}: {todo or problem}", file=sys.stderr)
     return None

@@ -67,7 +67,7 @@ _STYLE = """
 <style>
 .ml-article {max-width: 46em; font-size: 1.05em; line-height: 1.55;}
 .ml-article h3 {margin-bottom: 0.6em;}
-.ml-id {font-size: 0.7em; color: #6a6a6a; font-family: monospace; margin: 0 0.25em;}
+.ml-id {font-size: 0.85em; color: #4a4a4a; font-family: monospace; margin: 0 0.25em;}
 .ml-quote {border-left: 4px solid #9bb7d4; padding: 0.2em 0.9em; margin: 0.4em 0;
   max-width: 46em;}
 .ml-note {color: #444; font-size: 0.95em;}
