@@ -506,22 +506,48 @@ def _inline(text: str) -> str:
     return re.sub(r"\*(.+?)\*", r"<em>\1</em>", escaped)
 
 
-def summary(key: str) -> None:
+def summary(key: str) -> widgets.VBox:
     """A lesson's "What you learned" list (e.g. ``"00.learned"`` in questions.json).
 
     A point that gives away the answer to a graded item (its ``"answers"``, an item id such
-    as ``"a1_genre"``) is held back while course mode closes that item's checks; a note
-    says when it opens. Without a course, every point is shown.
+    as ``"a1_genre"``) is never on show when the cells run: in self-study it waits behind a
+    button, so Run All does not answer the lesson's questions before the student has tried
+    them; while course mode closes that item's checks it is held back, and a note says when
+    it opens.
     """
-    items, notes = [], []
+    shown, later, notes = [], [], []
     for point in _item(key)["points"]:
         closed = _held_back(point.get("answers"))
-        if closed is None:
-            items.append(f"<li>{_inline(point['text'])}</li>")
+        if not point.get("answers"):
+            shown.append(f"<li>{_inline(point['text'])}</li>")
+        elif closed is None:
+            later.append(f"<li>{_inline(point['text'])}</li>")
         elif closed not in notes:
             notes.append(closed)
     held = "".join(f'<p class="ml-note ml-locked">{_esc(n)}</p>' for n in notes)
-    display(HTML(_STYLE + f'<div class="ml-summary"><ul>{"".join(items)}</ul>{held}</div>'))
+    head = widgets.HTML(_STYLE + f'<div class="ml-summary"><ul>{"".join(shown)}</ul>{held}</div>')
+    parts: list[widgets.Widget] = [head]
+    if later:
+        button = widgets.Button(
+            description="Show what the lesson's answers were", icon="eye", layout=_WIDE
+        )
+        button.add_class("ml-reveal")
+        rest = widgets.HTML()
+        rest.add_class("ml-summary-answers")
+
+        def on_click(_: Any) -> None:
+            rest.value = f'<div class="ml-summary"><ul>{"".join(later)}</ul></div>'
+            button.layout.display = "none"
+
+        button.on_click(on_click)
+        parts += [
+            widgets.HTML('<p class="ml-note">The rest gives the answers: answer first.</p>'),
+            button,
+            rest,
+        ]
+    box = widgets.VBox(parts)
+    box.add_class("ml-summary-box")
+    return box
 
 
 # -- the tagger, the reference and the charts (other modules of the kit) ------------------
