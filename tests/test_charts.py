@@ -368,3 +368,16 @@ def test_report_charts_are_readable_on_the_report_page(setup, tmp_path):
     for fig in figures:
         assert problems(fig, report_px(fig, tmp_path)) == [], charts.title_of(fig)
     assert cell_problems(figures[3]) == []
+
+
+def test_compare_says_a_closed_evidence_layer_does_not_apply():
+    """A sentence the student tagged as a claim had its evidence layer closed in the tagger:
+    the compare chart says so ("does not apply (your role: claim)"), not "not tagged"."""
+    from medialit.answers import AnswerSheet
+    from medialit.charts import student_vs_reference
+
+    sheet = AnswerSheet(exercise="lesson03", student="ada")
+    sheet.set_tags("P8.S1", "role", ["claim"])  # the expert reads P8.S1 as evidence
+    fig = student_vs_reference(sheet, layers=["role", "evidence"])
+    texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    assert any("does not apply (your role: claim)" in t for t in texts)

@@ -296,7 +296,17 @@ def student_vs_reference(
         cells[layer] = []
         for unit in units:
             entry = reference.entry(unit, layer)
-            text, colour, ok = _judge(entry, sheet.get_tags(unit, layer), done)
+            labels = sheet.get_tags(unit, layer)
+            role = sheet.get_tags(unit, "role")
+            if layer == "evidence" and role and "evidence" not in role and not labels:
+                # the student's role closed this layer for them: say so, not "not tagged"
+                text, colour, ok = (
+                    f"does not apply (your role: {tx.words(role[0])})",
+                    NOT_APPLICABLE,
+                    None,
+                )
+            else:
+                text, colour, ok = _judge(entry, labels, done)
             hatch = "//" if ok is False else ""
             ink = MUTED if ok is None else "black"
             cells[layer].append(Cell(tx.plain(text), [colour], hatch, ink))
