@@ -33,7 +33,7 @@ SOLUTIONS = ROOT / "solutions"
 def test_key_strings_cover_keys_tests_and_model_answers():
     """Is the list of key strings meaningful (so an empty leak report means something)?"""
     strings = answer_key_strings(SOLUTIONS)
-    assert '"P8.S1": ["evidence"]' in strings
+    assert '"P7.S1": ["claim"]' in strings
     assert any(s.startswith("score_item(") for s in strings)
     assert any(s.startswith("fill_answers(") for s in strings)
     assert any("Without 'strongman'" in s for s in strings)  # a model written answer
@@ -49,11 +49,11 @@ def test_release_has_no_answer_key():
 def test_a_planted_leak_is_found(tmp_path):
     """Would the check notice a key in a notebook cell or in syntax-highlighted HTML?"""
     nb = nbformat.read(EXERCISES / "a1_claims" / "a1_claims.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell('x = {"P8.S1": ["evidence"]}'))
+    nb.cells.append(nbformat.v4.new_code_cell('x = {"P7.S1": ["claim"]}'))
     nbformat.write(nb, tmp_path / "leaky.ipynb")
     (tmp_path / "feedback.html").write_text(
-        '<span class="s2">&quot;P8.S1&quot;</span><span class="p">:</span> '
-        '<span class="p">[</span><span class="s2">&quot;evidence&quot;</span>]',
+        '<span class="s2">&quot;P7.S1&quot;</span><span class="p">:</span> '
+        '<span class="p">[</span><span class="s2">&quot;claim&quot;</span>]',
         "utf-8",
     )
     found = {path.name for path, _ in find_leaks([tmp_path])}
@@ -83,14 +83,14 @@ def test_feedback_has_no_answer_key(tmp_path):
     submission = course / "submitted" / "ada" / name
     shutil.copytree(EXERCISES / name, submission)
     model = model_answers(name)
-    model["tags"]["P8.S1"]["role"] = ["claim"]  # one graded sentence wrong
+    model["tags"]["P7.S1"]["role"] = ["evidence"]  # one graded sentence wrong
     fill_answers(name, folder=submission / "answers", **model)
     _nbgrader(course, "generate_assignment", name, "--force")
     _nbgrader(course, "autograde", name, "--force")
     _nbgrader(course, "generate_feedback", name, "--force")
     feedback = course / "feedback" / "ada" / name
     html = (feedback / f"{name}.html").read_text("utf-8")
-    assert "Look again at: P8.S1." in html  # the graded message reached the student
+    assert "Look again at: P7.S1." in html  # the graded message reached the student
     strings = answer_key_strings(SOLUTIONS)
     assert find_leaks([feedback], strings) == []
     # the grader's own copy does hold the hidden tests: stripping them is what keeps it clean

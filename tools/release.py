@@ -229,9 +229,10 @@ def a1_claims() -> list:
                 "accept for it to count, quoting the article's words",
             ),
             "P8.S1 supports the claim in P7.S1 that Trump has avoided institutional "
-            "channels: it gives a specific case (side-stepping aides, cutting out "
-            "interpreters with Putin). It counts only if the reader accepts that these "
-            "meetings happened as described and that they are typical, not exceptions.",
+            "channels: it lists actions with Putin (side-stepping aides, cutting out "
+            "interpreters). It counts only if the reader accepts that these happened as "
+            "described, though the sentence names no meeting, date or source, and that they "
+            "are typical, not exceptions.",
         ),
         md("end", "You are done. Save the notebook and hand in the folder."),
     ]
@@ -287,7 +288,8 @@ def a2_evidence() -> list:
             "The examples are concrete and mostly checkable (meetings with Putin, the "
             "envoy, a new summit), which is the piece's strongest support. But two or "
             "three cases stand in for a general pattern, some details are not settled by "
-            "the record, and no count or expert assessment shows the pattern is typical.",
+            "the record, the piece names no source for them, and no count or expert "
+            "assessment shows the pattern is typical.",
         ),
         *manual(
             "a2_missing",
@@ -344,11 +346,13 @@ def a3_language() -> list:
                 "neutral words for some coloured ones; facts kept; effect not discussed",
                 "every fact kept, each coloured word replaced, and the change in effect named",
             ),
-            "With Russia, Trump has met President Vladimir Putin one-on-one, sided with "
-            "Putin's account over U.S. intelligence agencies' findings, and described his "
-            "personal relationship with Russia's president as a policy success. Without "
-            "'strongman', 'even' and 'as if it were a brilliant policy move' the sentence "
-            "reports instead of mocking.",
+            "With Russia, Trump has met President Vladimir Putin one-on-one. At their 2018 "
+            "news conference in Helsinki he said he saw no reason to think Russia had "
+            "interfered in the 2016 election; the next day he said he had misspoken and "
+            "accepted his intelligence agencies' conclusion. He has described his personal "
+            "relationship with Russia's president as a policy success. Without 'strongman', "
+            "'even' and 'as if it were a brilliant policy move' the sentence reports instead "
+            "of mocking, and 'taking Putin's side' becomes what he said and what he corrected.",
         ),
         *manual(
             "a3_reframe",

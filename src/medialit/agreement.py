@@ -98,20 +98,24 @@ class Anchor:
 
 
 def anchors() -> list[Anchor]:
-    """The published anchors quoted in ``taxonomy.md`` ("Agreement, honestly")."""
+    """The published anchors of ``taxonomy.md`` ("Agreement, honestly"), described as their
+    own papers describe them (see ``data/README.md``, changes)."""
     return [
         Anchor(
             "Fleiss' κ",
             "0.56",
-            "trained annotators, six evidence types in news editorials",
+            "three professional annotators, 300 news editorials: each unit given one of six "
+            "types of argumentative unit (such as anecdote, statistics or the writer's own "
+            "assumption); the authors call this agreement high",
             "Al-Khatib, K. et al. (2016). A News Editorial Corpus for Mining Argumentation "
             "Strategies. COLING 2016.",
         ),
         Anchor(
             "Krippendorff's α",
             "about 0.22",
-            "trained annotators, claims in web articles and blog posts (their lowest figure; "
-            "annotators also marked where each claim starts and ends)",
+            "claims in web articles and blog posts (the figure for claims in that kind of "
+            "text; the same study reports lower ones for other parts of arguments; annotators "
+            "also marked where each claim starts and ends)",
             "Habernal, I. & Gurevych, I. (2017). Argumentation Mining in User-Generated Web "
             "Discourse. Computational Linguistics 43(1).",
         ),
@@ -136,16 +140,19 @@ def anchor_sentence(value: float) -> str:
     if value is None or math.isnan(value):
         return ""
     if value >= 0.56:
-        where = "at or above the 0.56 that trained annotators reached on evidence types"
+        where = (
+            "at or above the 0.56 that professional annotators reached on types of "
+            "argumentative unit in news editorials"
+        )
     elif value >= 0.29:
         where = (
-            "between untrained annotators (0.17-0.29) and trained annotators on "
-            "evidence types (0.56)"
+            "between untrained annotators (0.17-0.29) and professional annotators on "
+            "types of argumentative unit in editorials (0.56)"
         )
     elif value >= 0.17:
         where = (
             "in the range of untrained annotators (0.17-0.29), close to the 0.22 "
-            "trained annotators reached on claims in web texts"
+            "reported for claims in web articles and blog posts"
         )
     else:
         where = "below the 0.17-0.29 published for untrained annotators"

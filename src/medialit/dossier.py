@@ -3,9 +3,12 @@
 Two plain files in ``data/`` (see ``data/README.md``):
 
 - ``dossier.csv``: one row per event, with what the record shows and the published reports
-  that state it (``id,date,date_precision,event,place,what_the_record_shows,sources,
-  secondary,status``). Dates are ``YYYY-MM-DD`` (precision ``day``) or ``YYYY-MM``
-  (precision ``month``), because some reports give only a month.
+  that state it (``id,date,date_precision,relationship,event,place,what_the_record_shows,
+  sources,status``). Dates are ``YYYY-MM-DD`` (precision ``day``) or ``YYYY-MM``
+  (precision ``month``), because some reports give only a month. ``sources`` holds one
+  report a line, its fields separated by `` | ``: ``outlet | headline | YYYY-MM-DD | kind |
+  URL of the copy read | note``. The kind is one of ``SOURCE_KINDS``; a note starting
+  ``relays:`` marks a report that passes on another outlet's story (second-hand).
 - ``claims.csv``: each checkable claim of the article, quoted verbatim from its unit, with
   the dossier rows that bear on it and the kit's reading (``id,unit,claim,dossier,
   kit_verdict,settled,explanation,how_to_check_further``).
@@ -17,7 +20,6 @@ gives verdicts, and reveals the kit's reading only afterwards (``check_verdict()
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -38,11 +40,11 @@ DOSSIER_COLUMNS = (
     "id",
     "date",
     "date_precision",
+    "relationship",
     "event",
     "place",
     "what_the_record_shows",
     "sources",
-    "secondary",
     "status",
 )
 CLAIM_COLUMNS = (
@@ -57,6 +59,20 @@ CLAIM_COLUMNS = (
 )
 #: ``reported``: a cited source states it. ``to_investigate``: the kit could not confirm it.
 STATUSES = ("reported", "to_investigate")
+#: What kind of publication a source is. An opinion piece can be read, but never cited as
+#: the report of a fact: the loader refuses it (and URLs in opinion sections) in ``sources``.
+SOURCE_KINDS = {
+    "news_report": "news report",
+    "official_statement": "official statement",
+    "primary_record": "primary record",
+    "opinion": "opinion",
+}
+#: Parts of a URL that mark an opinion section (The Atlantic's "Ideas", op-eds, columns).
+OPINION_URL_PARTS = ("/opinion", "/opinions/", "/ideas/", "/op-ed", "/oped", "/commentary/")
+#: A note on a source that starts with this marks it second-hand: it relays another's story.
+RELAYS = "relays:"
+#: The article's relationships, and "Several" for a record about more than one of them.
+RELATIONSHIPS = ("Russia", "North Korea", "China", "Several")
 PRECISIONS = {"day": "%Y-%m-%d", "month": "%Y-%m"}
 #: The article's first sentence quotes tweets of this day (dossier row ``xi_tweet``).
 ARTICLE_DATE = date(2019, 1, 31)
@@ -73,7 +89,7 @@ _LANES = {
     "Russia": ("#D55E00", "s"),
     "North Korea": ("#0072B2", "o"),
     "China": ("#009E73", "D"),
-    "Other": ("#CC79A7", "^"),
+    "Several": ("#CC79A7", "^"),
 }
 _ARTICLE_COLOUR = "#E69F00"
 
@@ -83,17 +99,41 @@ class DossierError(MedialitError):
 
 
 @dataclass(frozen=True)
+class Source:
+    """One published report cited for an event: who, what, when, what kind, where read."""
+
+    outlet: str
+    title: str
+    date: date
+    kind: str
+    url: str
+    note: str = ""
+
+    @property
+    def secondhand(self) -> bool:
+        """Does this report only pass on another outlet's story?"""
+        return self.note.startswith(RELAYS)
+
+    @property
+    def citation(self) -> str:
+        """ "The Hill, 29 Jan 2019 (news report, relays: Financial Times, 29 Jan 2019 …)"."""
+        when = f"{self.date.day} {self.date.strftime('%b %Y')}"
+        extra = f", {self.note}" if self.secondhand else ""
+        return f"{self.outlet}, {when} ({SOURCE_KINDS[self.kind]}{extra})"
+
+
+@dataclass(frozen=True)
 class Event:
     """One dated event of the record, with the reports that state it."""
 
     id: str
     date: date
     date_precision: str
+    relationship: str
     event: str
     place: str
     what_the_record_shows: str
-    sources: tuple[str, ...]
-    secondary: str
+    sources: tuple[Source, ...]
     status: str
 
     @property
@@ -105,23 +145,20 @@ class Event:
 
     @property
     def citation(self) -> str:
-        """The reports, as one line, with the note on second-hand reporting if there is one."""
-        text = "; ".join(self.sources)
-        if self.secondary and "secondary" not in text:
-            return f"{text} (secondary: {self.secondary.rstrip('.')})"
-        return text
+        """The reports, as one line: outlet, date and kind of each, second-hand ones marked."""
+        return "; ".join(s.citation for s in self.sources)
 
     @property
-    def relationship(self) -> str:
-        """Which of the article's three relationships the event belongs to."""
-        text = f"{self.event} {self.what_the_record_shows}"
-        if "Putin" in text or "Russia" in text:
-            return "Russia"
-        if "Kim" in text or "North Korea" in text:
-            return "North Korea"
-        if "Xi" in text or "China" in text:
-            return "China"
-        return "Other"
+    def firsthand(self) -> bool:
+        """Is the event reported directly by at least one source (not only relayed)?"""
+        return any(not s.secondhand for s in self.sources)
+
+    @property
+    def secondary(self) -> str:
+        """The note on second-hand reporting, or "" when some source reports it directly."""
+        if self.firsthand:
+            return ""
+        return "; ".join(s.note.removeprefix(RELAYS).strip() for s in self.sources)
 
 
 @dataclass(frozen=True)
@@ -165,8 +202,55 @@ def _require(where: str, row: dict[str, str], names: Sequence[str]) -> None:
             raise DossierError(f"{where}: the {name} column is empty; fill it in.")
 
 
+def _source(where: str, line: str, event_date: date, precision: str) -> Source:
+    """One line of a sources cell, checked: outlet, date, kind, URL; no opinion piece."""
+    fields = [f.strip() for f in line.split(" | ")]
+    if len(fields) not in (5, 6):
+        raise DossierError(
+            f"{where}: the source {line!r} should have 5 or 6 fields separated by ' | ': "
+            "outlet | headline | YYYY-MM-DD | kind | URL | note (the note is optional)."
+        )
+    outlet, title, when, kind, url, *note = fields
+    if not outlet:
+        raise DossierError(f"{where}: the source {line!r} names no outlet.")
+    try:
+        if not re.match(r"^\d{4}-\d{2}-\d{2}$", when):
+            raise ValueError(when)
+        published = date.fromisoformat(when)
+    except ValueError as exc:
+        raise DossierError(
+            f"{where}: the source {outlet!r} has the date {when!r}; write the date it was "
+            "published like 2019-01-12."
+        ) from exc
+    if kind not in SOURCE_KINDS:
+        raise DossierError(
+            f"{where}: the source {outlet!r} has the kind {kind!r}; use one of "
+            f"{', '.join(SOURCE_KINDS)}."
+        )
+    opinion_url = any(part in url.lower() for part in OPINION_URL_PARTS)
+    if kind == "opinion" or opinion_url:
+        raise DossierError(
+            f"{where}: the source {outlet!r} is an opinion piece; an opinion piece is not a "
+            "report of a fact. Cite the news report or record it relies on instead."
+        )
+    if not url.startswith(("http://", "https://")):
+        raise DossierError(f"{where}: the source {outlet!r} needs the URL of the copy read.")
+    reported = (published.year, published.month) if precision == "month" else published
+    happened = (event_date.year, event_date.month) if precision == "month" else event_date
+    if reported < happened:  # type: ignore[operator]
+        raise DossierError(
+            f"{where}: the source {outlet!r} is dated {when}, before the event it is cited "
+            "for; a report cannot state what had not happened yet. Cite a later report."
+        )
+    return Source(outlet, title, published, kind, url, note[0] if note else "")
+
+
 def _event(where: str, row: dict[str, str]) -> Event:
-    _require(where, row, ("date", "date_precision", "event", "what_the_record_shows", "status"))
+    _require(
+        where,
+        row,
+        ("date", "date_precision", "relationship", "event", "what_the_record_shows", "status"),
+    )
     precision = row["date_precision"]
     if precision not in PRECISIONS:
         raise DossierError(
@@ -187,21 +271,30 @@ def _event(where: str, row: dict[str, str]) -> Event:
         raise DossierError(
             f"{where}: status {row['status']!r} is not one of {', '.join(STATUSES)}."
         )
-    sources = _split(row["sources"])
+    if row["relationship"] not in RELATIONSHIPS:
+        raise DossierError(
+            f"{where}: relationship {row['relationship']!r} is not one of "
+            f"{', '.join(RELATIONSHIPS)}."
+        )
+    sources = tuple(
+        _source(where, line, parsed, precision)
+        for line in row["sources"].splitlines()
+        if line.strip()
+    )
     if row["status"] == "reported" and not sources:
         raise DossierError(
-            f"{where}: a 'reported' fact needs the outlet and date of the report in sources; "
-            "without one, mark the row 'to_investigate'."
+            f"{where}: a 'reported' fact needs the outlet, date and kind of the report in "
+            "sources; without one, mark the row 'to_investigate'."
         )
     return Event(
         id=row["id"],
         date=parsed,
         date_precision=precision,
+        relationship=row["relationship"],
         event=row["event"],
         place=row["place"],
         what_the_record_shows=row["what_the_record_shows"],
         sources=sources,
-        secondary=row["secondary"],
         status=row["status"],
     )
 
@@ -214,7 +307,7 @@ def read_dossier(path: str | Path) -> tuple[Event, ...]:
         where = f"{path}, line {line}"
         _check_id(where, row["id"], seen)
         events.append(_event(where, row))
-    return tuple(sorted(events, key=lambda e: e.date))
+    return tuple(sorted(events, key=lambda e: (e.date, e.date_precision == "month")))
 
 
 def read_claims(
@@ -408,91 +501,101 @@ def check_verdict(claim_id: str, verdict: str) -> str:
 
 
 # -- the timeline ------------------------------------------------------------------------------
-def _wrap(text: str, width: int = 20) -> str:
-    return "\n".join(textwrap.wrap(text.replace("$", r"\$"), width))
+_ROW_INCHES = 0.34  # height of one event's row: room for one line of 9.5 pt text
 
 
-def _new_figure() -> Figure:
+def _new_figure(rows: int) -> Figure:
+    size = (11, 1.9 + _ROW_INCHES * rows)
     try:  # the kit's chart class shows itself in a notebook with its alt text
         from medialit.charts import ChartFigure
 
-        return ChartFigure(figsize=(11, 5.6), layout="constrained")
+        return ChartFigure(figsize=size, layout="constrained")
     except ImportError:  # pragma: no cover - charts is part of the kit
-        return Figure(figsize=(11, 5.6), layout="constrained")
+        return Figure(figsize=size, layout="constrained")
+
+
+def _label(e: Event) -> str:
+    return f"{e.when} · {e.event}".replace("$", r"\$")
 
 
 def timeline(ax: Axes | None = None) -> Figure:
-    """The dossier's events on a date axis, one row per relationship, with the article's date.
+    """The dossier's events on a date axis: one row per event, grouped by relationship, with
+    the article's date as a dashed line.
 
-    Colours are Okabe-Ito (colour-blind safe), and each row also has its own marker shape;
-    an event known only to the month has a hollow marker. Renders headless (Agg).
+    Each event has its own row, so the chart stays legible as the record grows; its label (the
+    date and the event) sits beside its marker, on the side with more room. Colours are
+    Okabe-Ito (colour-blind safe), and each relationship also has its own marker shape; an
+    event known only to the month has a hollow marker. Renders headless (Agg).
     """
+    import matplotlib.dates as mdates
+
     events = load_dossier()
-    fig = _new_figure() if ax is None else ax.figure
-    ax = ax if ax is not None else fig.subplots()
     lanes = [name for name in _LANES if any(e.relationship == name for e in events)]
-    level = {name: len(lanes) - i for i, name in enumerate(lanes)}
+    ordered = [e for name in lanes for e in events if e.relationship == name]
+    fig = _new_figure(len(ordered)) if ax is None else ax.figure
+    ax = ax if ax is not None else fig.subplots()
     when = {
         e.id: pd.Timestamp(e.date) + pd.Timedelta(days=14 * (e.date_precision == "month"))
         for e in events
     }
-    for name in lanes:
-        y = level[name]
-        colour, marker = _LANES[name]
-        ax.axhline(y, color="#BBBBBB", linewidth=0.8, zorder=0)
-        lane_events = [e for e in events if e.relationship == name]
-        for i, e in enumerate(lane_events):
-            filled = e.date_precision == "day"
-            ax.plot(
-                [when[e.id]],
-                [y],
-                marker=marker,
-                markersize=10,
-                linestyle="none",
-                markerfacecolor=colour if filled else "white",
-                markeredgecolor=colour,
-                markeredgewidth=2,
-                zorder=3,
-            )
-            # Labels alternate above and below a row's line (the top row: always above);
-            # labels close to the article's date sit to the left of its dashed line.
-            above = y == len(lanes) or i % 2 == 0
-            near = abs((when[e.id] - pd.Timestamp(ARTICLE_DATE)).days) <= 45
-            dx = -10 if near and e.date == ARTICLE_DATE else 0
-            dy = 0 if dx else (14 if above else -14)
-            if near and not dx and above and i > 0:
-                dy = 56  # right-aligned beside the article's line: above its neighbour's label
-            ax.annotate(
-                f"{e.when}\n{_wrap(e.event)}",
-                (when[e.id], y),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                ha="right" if near else "center",
-                va="center" if dx else ("bottom" if above else "top"),
-                fontsize=9.5,
-                arrowprops={"arrowstyle": "-", "color": "#767676"} if dy == 56 else None,
-            )
     article_day = pd.Timestamp(ARTICLE_DATE)
-    ax.axvline(article_day, color=_ARTICLE_COLOUR, linestyle="--", linewidth=2, zorder=1)
+    first, last = min(when.values()), max(max(when.values()), article_day)
+    left, right = first - pd.Timedelta(days=45), last + pd.Timedelta(days=45)
+    middle = left + (right - left) * 0.55
+    y = {e.id: len(ordered) - i for i, e in enumerate(ordered)}
+    for e in ordered:
+        colour, marker = _LANES[e.relationship]
+        row = y[e.id]
+        ax.axhline(row, color="#E6E6E6", linewidth=0.6, zorder=0)
+        ax.plot(
+            [when[e.id]],
+            [row],
+            marker=marker,
+            markersize=9,
+            linestyle="none",
+            markerfacecolor=colour if e.date_precision == "day" else "white",
+            markeredgecolor=colour,
+            markeredgewidth=2,
+            zorder=3,
+        )
+        right_side = when[e.id] < middle
+        ax.annotate(
+            _label(e),
+            (when[e.id], row),
+            xytext=(9 if right_side else -9, 0),
+            textcoords="offset points",
+            ha="left" if right_side else "right",
+            va="center",
+            fontsize=9.5,
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+            zorder=4,
+        )
+    centres, bounds = [], []
+    for name in lanes:
+        rows = [y[e.id] for e in ordered if e.relationship == name]
+        centres.append((max(rows) + min(rows)) / 2)
+        bounds.append(min(rows) - 0.5)
+    for bound in bounds[:-1]:
+        ax.axhline(bound, color="#767676", linewidth=0.8, zorder=1)
+    ax.axvline(article_day, color=_ARTICLE_COLOUR, linestyle="--", linewidth=2, zorder=2)
     ax.annotate(
-        "the article's tweets\n(31 Jan 2019)",
-        (article_day, len(lanes) + 0.75),
+        "the article's tweets (31 Jan 2019)",
+        (article_day, len(ordered) + 0.9),
         xytext=(-6, 0),
         textcoords="offset points",
         ha="right",
         va="center",
-        fontsize=9,
+        fontsize=9.5,
         color="#8A5A00",
         fontweight="bold",
     )
-    ax.set_yticks([level[n] for n in lanes], lanes)
-    ax.set_ylim(0.3, len(lanes) + 1.0)
-    first, last = min(when.values()), max(max(when.values()), article_day)
-    ax.set_xlim(first - pd.Timedelta(days=75), last + pd.Timedelta(days=75))
-    import matplotlib.dates as mdates
-
+    ax.set_yticks(centres, lanes, fontsize=10)
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(0.4, len(ordered) + 1.4)
+    ax.set_xlim(left, right)
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.tick_params(axis="x", labelsize=9.5)
     ax.set_xlabel("When it happened (hollow marker: the reports give only the month)")
     ax.set_ylabel("Which relationship")
     ax.set_title("What the record shows, in date order: the events the article refers to")
@@ -511,7 +614,7 @@ def timeline_alt_text() -> str:
     first, last = events[0], events[-1]
     parts = [
         f"A timeline of {len(events)} events from {first.when} to {last.when}, "
-        "in rows for the article's relationships."
+        "one row each, grouped by the article's relationships."
     ]
     for name in _LANES:
         lane = [e for e in events if e.relationship == name]

@@ -144,8 +144,8 @@ def test_a_student_fetches_tags_and_submits_in_the_browser(hub, browser):
     run([str(bindir / "nbgrader"), "collect", A1], **teacher)
     done = run([str(bindir / "medialit"), "grade", course, A1, "--student", student], **teacher)
     row = next(line.split() for line in done.stdout.splitlines() if line.startswith(student))
-    # genre 1 + roles: P0.S1 is one of the 7 graded sentences (3 points) -> 1 + 0.43
-    assert float(row[1]) == 1.43, done.stdout
+    # genre 1 + roles: P0.S1 is one of the 5 graded sentences (3 points) -> 1 + 0.6
+    assert float(row[1]) == 1.6, done.stdout
     assert row[4] == "1", done.stdout  # the written answer waits for a person
 
     # the instructor grades the written answer in formgrader, in the browser
@@ -174,8 +174,8 @@ def test_a_student_fetches_tags_and_submits_in_the_browser(hub, browser):
         page.goto(f"{hub['root']}/user/{student}/files/{html.relative_to(home).as_posix()}")
         text = page.locator("body").inner_text()
         assert "Genre (1 point): your answer matches the expert's." in text
-        assert "Score: 0.43 of 3." in text
-        assert "Score: 3.43 / 12.0" in text  # the written answer's 2 points counted
+        assert "Score: 0.6 of 3." in text
+        assert "Score: 3.6 / 12.0" in text  # the written answer's 2 points counted
         keys = c.answer_key_strings(c.Course(Path(course)), A1)
         assert not [k for k in keys if k in text]
 
