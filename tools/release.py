@@ -123,7 +123,9 @@ def manual(item_id: str, points: float, task: str, rubric: tuple[str, str, str],
     )
     text = (
         f"{task.strip()}\n\nWrite your answer in the cell below ({points_text(points)}, graded "
-        f"by your instructor with this rubric):\n\n| level | what it looks like |\n"
+        "by your instructor with the rubric below). Double-click the cell that says YOUR "
+        "ANSWER HERE to type in it; press Shift+Enter when you are done.\n\n"
+        f"| level | what it looks like |\n"
         f"|---|---|\n{rows}"
     )
     answer = nbformat.v4.new_markdown_cell(
