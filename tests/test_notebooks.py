@@ -174,6 +174,31 @@ def test_every_question_key_used_exists():
     assert sorted(rewrites_shown) == ["R1", "R2"]
 
 
+def test_fallacy_examples_are_verbatim_and_left_out_rows_exist():
+    """Is every quote in lesson 08's fallacy table word for word in the unit it cites (the
+    article's column from the article, the practice column from the practice piece), and
+    does 04.left_out's model answer name only dossier rows that exist?"""
+    from medialit.article import load_article
+    from medialit.dossier import load_dossier
+
+    nb = _read(NOTEBOOKS / "08_the_other_side.ipynb")
+    table = next(c.source for c in nb.cells if "| **straw man** |" in c.source)
+    quoted = re.compile(r'"([^"]+)" \((P\d+\.S\d+)\)')
+    seen = 0
+    for row in (r for r in table.splitlines() if r.startswith("| **")):
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        for article, cell in (("seed", cells[2]), ("practice", cells[3])):
+            for words, unit in quoted.findall(cell):
+                assert words in load_article(article).unit(unit).text, (article, unit, words)
+                seen += 1
+    assert seen >= 9
+    data = json.loads(paths.data_file("lessons/questions.json").read_text(encoding="utf-8"))
+    ids = {event.id for event in load_dossier()}
+    named = re.findall(r"\(([a-z_]+(?:, [a-z_]+)*)\)", data["04.left_out"]["model"])
+    names = {n for group in named for n in group.split(", ")}
+    assert {"test_halt", "stockholm", "hamburg"} <= names <= ids, names - ids
+
+
 def test_the_kit_rewrites_live_only_in_rewrites_csv():
     """Does questions.json hold no second copy of the kit's rewrites?"""
     from medialit.rewrites import load_rewrites
