@@ -179,9 +179,7 @@ class Tagger(anywidget.AnyWidget):
     def handle(self, action: dict[str, Any]) -> None:
         """Apply one action from the front end (see the module docstring)."""
         kind = action.get("type")
-        if kind == "go":
-            self.go(int(action.get("index", self.index)))
-        elif kind == "next_untagged":
+        if kind == "next_untagged":
             self._next_untagged()
         elif kind == "check":
             self._check()

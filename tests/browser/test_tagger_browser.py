@@ -15,12 +15,17 @@ NOTEBOOK = "tagger_check.ipynb"
 SAVE_DEADLINE_S = 1.0
 
 
-def saved_role(path, unit: str) -> list[str] | None:
+def _roles(path) -> dict[str, list[str]]:
+    """Each tagged unit's role as saved (nothing while the file is missing or mid-write)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
-        return None
-    return data.get("tags", {}).get(unit, {}).get("role")
+        return {}
+    return {unit: tags.get("role") for unit, tags in data.get("tags", {}).items()}
+
+
+def saved_role(path, unit: str) -> list[str] | None:
+    return _roles(path).get(unit)
 
 
 def show_tagger(page, server) -> None:
@@ -90,14 +95,6 @@ KEYS = [("1", "thesis"), ("2", "claim"), ("5", "context"), ("2", "claim"), ("3",
 NOTEBOOK_KEYS = ["m", "a", "b", "d", "d", "y", "Enter"]
 _CELLS = """() => window.jupyterapp.shell.currentWidget.content.widgets
   .map(c => c.model.type + ':' + c.model.sharedModel.getSource().slice(0, 40))"""
-
-
-def _roles(path) -> dict[str, list[str]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
-    return {unit: tags.get("role") for unit, tags in data.get("tags", {}).items()}
 
 
 def _wait_roles(path, want: dict, seconds: float = 10) -> None:
