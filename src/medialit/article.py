@@ -166,19 +166,27 @@ def segment(text: str) -> list[Unit]:
     return units
 
 
+#: An article folder (``medialit article new … --out DIR``) keeps its text in this file.
+FOLDER_TEXT = "article.txt"
+
+
 def article_path(source: str | Path | None = None) -> tuple[str, Path]:
-    """Resolve a short name ("seed", "practice") or a file path to (key, path)."""
+    """Resolve a short name ("seed", "practice"), a text file or an article folder to
+    (key, path). A folder's key is its name and its text is ``DIR/article.txt``."""
     if source is None:
         source = "seed"
     if isinstance(source, str) and source in ARTICLES:
         folder, name = ARTICLES[source]
         return source, paths.kit_root() / folder / name
     path = Path(source)
+    if path.is_dir():
+        return path.resolve().name, path / FOLDER_TEXT
     return path.stem, path
 
 
 def load_article(source: str | Path | None = None) -> Article:
-    """Load and segment an article: the seed by default, ``"practice"``, or a text file."""
+    """Load and segment an article: the seed by default, ``"practice"``, a text file, or an
+    article folder made by ``medialit article new``."""
     key, path = article_path(source)
     if not path.is_file():
         raise ArticleError(

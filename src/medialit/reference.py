@@ -144,8 +144,14 @@ def is_accepted(entry: RefEntry, labels: Sequence[str]) -> bool:
     return (chosen[0] if chosen else NONE) in entry.accepted
 
 
-def reference_path(article: str = "seed") -> Path:
-    """The shipped reference file of an article short name."""
+#: An article folder keeps its reference here, in the format of ``data/reference.csv``.
+FOLDER_REFERENCE = "reference.csv"
+
+
+def reference_path(article: str | Path = "seed") -> Path:
+    """The shipped reference file of an article short name, or an article folder's own."""
+    if article not in REFERENCE_FILES and Path(article).is_dir():
+        return Path(article) / FOLDER_REFERENCE
     if article not in REFERENCE_FILES:
         raise ReferenceFileError(
             f"The kit has no reference for the article {article!r}. "
@@ -155,7 +161,7 @@ def reference_path(article: str = "seed") -> Path:
 
 
 def load_reference(
-    article: str = "seed", path: Path | None = None, scheme: Scheme | None = None
+    article: str | Path = "seed", path: Path | None = None, scheme: Scheme | None = None
 ) -> Reference:
     """Read and validate the reference of an article ("seed", "practice" or a text file).
 
