@@ -273,6 +273,7 @@ def lessons_seen(tmp_path_factory):
     import medialit.answers as answers_module
     from medialit import lessons
     from medialit.agreement import get_reference
+    from medialit.lessons import markup  # every lesson helper displays through markup
 
     base = tmp_path_factory.mktemp("lessons")
     reference = get_reference(None, "seed")
@@ -286,7 +287,7 @@ def lessons_seen(tmp_path_factory):
     patch = pytest.MonkeyPatch()
     patch.chdir(base)
     patch.setattr(answers_module, "_LIVE", {})
-    patch.setattr(lessons, "display", shown.append)
+    patch.setattr(markup, "display", shown.append)
     seen = {}
     try:
         for kind, exercise, layer, article in NOTEBOOK_CHARTS:

@@ -99,10 +99,10 @@ def test_code_cells_are_one_line_calls_into_medialit(path: Path):
 
 def test_a_cell_runs_without_the_import_cell(tmp_path, monkeypatch):
     """Does a lesson cell run in a fresh namespace, as after a kernel restart?"""
-    import medialit.lessons as lessons
+    import medialit.lessons.markup as markup
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(lessons, "display", lambda *a: None)
+    monkeypatch.setattr(markup, "display", lambda *a: None)
     nb = _read(NOTEBOOKS / "01_anatomy_of_an_argument.ipynb")
     cell = next(c.source for c in nb.cells if "question(" in c.source)
     exec(cell, {})  # no import run first
@@ -243,12 +243,12 @@ def test_notebook_runs_clean_in_a_fresh_kernel(path: Path, tmp_path: Path):
 def shown(monkeypatch, tmp_path):
     """Run in an empty folder; collect what the helpers display instead of printing it."""
     import medialit.answers as answers
-    import medialit.lessons as lessons
+    import medialit.lessons.markup as markup
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(answers, "_LIVE", {})  # a fresh kernel: no answers file open yet
     out: list = []
-    monkeypatch.setattr(lessons, "display", out.append)
+    monkeypatch.setattr(markup, "display", out.append)  # every lesson helper displays here
     return out
 
 
@@ -539,7 +539,8 @@ def test_practice_oped_is_labelled_as_written_for_the_kit(shown):
 def test_every_lesson_choice_says_which_graded_check_it_answers():
     """Is every choice question in questions.json mapped (so course mode can close it)?"""
     from medialit.grading import ITEMS
-    from medialit.lessons import CHOICE_CHECKS, _questions
+    from medialit.lessons import CHOICE_CHECKS
+    from medialit.lessons.bank import all_questions as _questions
 
     choices = {key for key, item in _questions().items() if "options" in item}
     assert choices == set(CHOICE_CHECKS)
@@ -666,7 +667,7 @@ def test_every_held_back_text_names_a_graded_item():
     """Does every summary point or model answer marked as giving an answer away name a real
     graded item, and is every lesson summary shown by a summary(...) cell?"""
     from medialit.grading import ITEMS
-    from medialit.lessons import _questions
+    from medialit.lessons.bank import all_questions as _questions
 
     marked = []
     for key, item in _questions().items():

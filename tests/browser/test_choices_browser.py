@@ -19,7 +19,7 @@ import pytest
 from medialit import paths
 from medialit.article import load_article
 from medialit.grading import ITEMS
-from medialit.lessons import _item
+from medialit.lessons.bank import question_item as _item
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
