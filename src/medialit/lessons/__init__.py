@@ -24,10 +24,12 @@ from medialit.lessons.analysis import (
     my_chart,
     tag,
 )
-from medialit.lessons.bank import CHOICE_CHECKS
+from medialit.lessons.bank import CHOICE_CHECKS as CHOICE_CHECKS  # re-exported
 from medialit.lessons.questions import choice, question, reveal, summary
 from medialit.lessons.reading import (
-    PRACTICE_LABEL,
+    PRACTICE_LABEL as PRACTICE_LABEL,  # re-exported
+)
+from medialit.lessons.reading import (
     label_guide,
     show_article,
     show_dating,
@@ -36,7 +38,8 @@ from medialit.lessons.reading import (
     show_source,
     show_units,
 )
-from medialit.lessons.record import claims_table, mark_later_dates, show_timeline, verdicts
+from medialit.lessons.record import claims_table, show_timeline, verdicts
+from medialit.lessons.record import mark_later_dates as mark_later_dates  # re-exported
 from medialit.lessons.rewrites import show_rewrite
 
 __all__ = [
@@ -61,5 +64,3 @@ __all__ = [
     "tag",
     "verdicts",
 ]
-#: Not notebook helpers, but part of the package's public face (tests and the build use them).
-PUBLIC = (CHOICE_CHECKS, PRACTICE_LABEL, mark_later_dates)
