@@ -313,7 +313,10 @@ def test_real_reference_file_and_is_accepted_agree(tmp_path):
     sheet = sheet_with(P1_S1={"role": ["claim"]}, P2_S1={"role": ["context"]})
     report = check(sheet, ["role", "evidence"], ref, locked=frozenset())
     assert result(report, "P1.S1", "role").status == "accepted"
-    assert result(report, "P1.S1", "evidence").status == "different"  # expert's role: evidence
+    # The expert reads P1.S1 as evidence but accepts claim: under claim, no type is right.
+    assert result(report, "P1.S1", "evidence").status == "accepted"
+    context = check(sheet_with(P1_S1={"role": ["context"]}), ["evidence"], ref, locked=frozenset())
+    assert result(context, "P1.S1", "evidence").status == "different"  # a role not accepted
     assert result(report, "P2.S1", "evidence").status == "match"
     assert result(report, "P3.S1", "role").status == "untagged"
     for entry in ref.entries():

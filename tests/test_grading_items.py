@@ -436,16 +436,40 @@ def test_graded_units_get_the_check_buttons_credit(item_id, tmp_path):
 
     it = ITEMS[item_id]
     key, ref = public_key(item_id), load_reference(it.article)
-    for n, answer in enumerate(_answers_to_try(it.layer)):
-        tags = {u: {it.layer: answer} for u in key}
-        if it.layer == "evidence":
-            tags = {u: {"role": ["evidence"], "evidence": answer} for u in key}
+    tries = [{u: {it.layer: answer} for u in key} for answer in _answers_to_try(it.layer)]
+    if it.layer == "evidence":  # a type under the role evidence, or another role and no type
+        tries = [
+            {u: {"role": ["evidence"], "evidence": a} for u in key}
+            for a in _answers_to_try("evidence")
+        ]
+        tries += [{u: {"role": [role]} for u in key} for role in ("claim", "context", "thesis")]
+    for n, tags in enumerate(tries):
         folder = tmp_path / str(n)
         grading.fill_answers(it.assignment, tags=tags, folder=folder)
         sheet = read_answers(folder / f"{it.assignment}.json")
         graded = grading.unit_credits(it, sheet, key)
         shown = check(sheet, [it.layer], reference=ref, units=list(key), locked=frozenset())
-        assert graded == {r.unit: r.credit for r in shown.results}, (answer, graded)
+        assert graded == {r.unit: r.credit for r in shown.results}, (tags, graded)
+
+
+def test_no_evidence_type_is_right_under_another_accepted_role(tmp_path):
+    """Does a2 grade the sentences the expert reads as evidence or claim, giving credit for
+    no evidence type under the role claim and for the right type under evidence, and none
+    under a role the expert does not accept?"""
+    key = public_key("a2_evidence_types")
+    assert {"P8.S1", "P9.S1", "P9.S2"} <= set(key)
+    it = ITEMS["a2_evidence_types"]
+    cases = {
+        "claim, no type": ({"role": ["claim"]}, 1.0),
+        "context, no type": ({"role": ["context"]}, 0.0),
+        "evidence, expert's type": ({"role": ["evidence"], "evidence": ["example"]}, 1.0),
+        "evidence, another type": ({"role": ["evidence"], "evidence": ["statistic"]}, 0.0),
+    }
+    for n, (name, (tags, credit)) in enumerate(cases.items()):
+        folder = tmp_path / str(n)
+        grading.fill_answers("a2_evidence", tags={"P8.S1": tags}, folder=folder)
+        sheet = read_answers(folder / "a2_evidence.json")
+        assert grading.unit_credits(it, sheet, key)["P8.S1"] == credit, name
 
 
 def test_autograde_scores_through_the_check_judgement(tmp_path, monkeypatch):

@@ -6,8 +6,8 @@ Every unit is judged by one function, ``judge`` (through ``_check_one``), whoeve
   reference and explains each difference;
 - the graded items (``medialit.grading``: ``check_item`` for the self-check, ``score_item``
   at autograde) score each keyed unit with ``unit_credits`` against the item's key literal,
-  read as a reference (``grading.KeyReference``). The key lists the reference's accepted
-  labels on anchor units only, where the reference accepts exactly that one answer, so a
+  read as a reference (``scoring.KeyReference``). The key lists the reference's accepted
+  labels on anchor units only (for evidence, with the roles the expert accepts), so a
   graded unit gets the same credit from the Check button as from the autograder;
 - ``score_layer(...)`` is the same judgement summed over a layer, against a reference.
 
@@ -15,7 +15,8 @@ What counts as an answer (``answered``):
 
 - a single-choice layer (role, statement) is answered when it has a label;
 - the evidence layer is answered when it has a label, or when the unit's role is chosen and is
-  not ``evidence`` (then "no evidence type" is the answer);
+  not ``evidence`` (then "no evidence type" is the answer: right when the expert does not read
+  the unit as evidence, or accepts the student's role as well);
 - devices and frame are answered when they have a label, or when the student marked the unit
   "none" in the tagger (stored as ``responses["tagger:none:<layer>"]``, see ``none_units``).
 
@@ -486,8 +487,13 @@ def _check_one(
         )
     none_ok = False
     if layer == "evidence" and not labels and getattr(entry, "applicable", True):
+        # Answered with no type: the student's role is not evidence. That is right when the
+        # expert does not read the unit as evidence, or accepts the student's role too.
         role = _entry(reference, unit, "role")
-        none_ok = role is not None and "evidence" not in role.label
+        mine = set(sheet.get_tags(unit, "role"))
+        none_ok = role is not None and (
+            "evidence" not in role.label or (bool(mine) and mine <= set(role.accepted))
+        )
     status, credit, message = judge(entry, layer, labels, none_ok)
     return UnitResult(
         unit,

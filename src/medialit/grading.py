@@ -383,7 +383,9 @@ def model_answers(assignment: str) -> dict[str, Any]:
                 entry = ref.entry(unit, it.layer)
                 chosen = list(entry.label) or (["none"] if it.layer in ("devices", "frame") else [])
                 if unit in key:
-                    chosen = key[unit] or ["none"]
+                    value = key[unit]  # evidence: maybe {"labels": [...], "roles": [...]}
+                    chosen = list(value["labels"] if isinstance(value, dict) else value)
+                    chosen = chosen or ["none"]
                 if it.layer == "evidence":
                     tags.setdefault(unit, {})["role"] = list(ref.entry(unit, "role").label)
                     if not entry.applicable:

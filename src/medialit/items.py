@@ -233,15 +233,22 @@ def public_key(item_id: str, reference: Any = None) -> Any:
     it = item(item_id)
     if it.kind == "tags":
         ref = _reference(it.article, reference)
-        key: dict[str, list[str]] = {}
+        key: dict[str, Any] = {}
         for unit in item_units(it, ref):
             entry = ref.entry(unit, it.layer)
             if not entry.anchor:
                 continue
             if it.layer == "evidence":
                 role = ref.entry(unit, "role")
-                if not (entry.applicable and role.anchor and "evidence" in role.accepted):
-                    continue  # strict only where "evidence" is the one accepted role
+                if not (entry.applicable and "evidence" in role.accepted):
+                    continue  # the expert does not read it as evidence: no type to grade
+                if set(role.accepted) != {"evidence"}:
+                    # Read as evidence, the type is graded; read in another role the expert
+                    # accepts (e.g. claim), "no evidence type" is right. The key says both.
+                    # "roles" starts with the expert's own role reading.
+                    roles = list(role.label) + sorted(set(role.accepted) - set(role.label))
+                    key[unit] = {"labels": _labels(entry), "roles": roles}
+                    continue
             key[unit] = _labels(entry)
         return key
     if it.kind == "thesis":

@@ -16,7 +16,6 @@ corrupt or foreign answers) never raises here; it scores 0 with a sentence sayin
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,24 +141,39 @@ class KeyReference:
     """A tags item's key literal read as a reference: on each keyed unit the one accepted
     answer is the key's labels (an empty list: "no label"). The key lists the reference's
     accepted labels on anchor units, where the reference accepts exactly that, so a graded
-    unit's entry here equals the reference's (rationale and cues aside)."""
+    unit's entry here equals the reference's (rationale and cues aside).
 
-    def __init__(self, layer: str, key: dict[str, Sequence[str]], article: str = "seed"):
+    An evidence key may also say which roles the expert accepts for a unit, the expert's own
+    first (``{"labels": ["example"], "roles": ["evidence", "claim"]}``): the unit then has a
+    role entry, so a student whose accepted role is not evidence is right to give no type,
+    exactly as the Check button judges it against the full reference."""
+
+    def __init__(self, layer: str, key: dict[str, Any], article: str = "seed"):
         self.layer, self.key, self.article = layer, key, article
+
+    def _parts(self, unit: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        value = self.key[unit]
+        if isinstance(value, dict):
+            return tuple(value.get("labels", ())), tuple(value.get("roles", ()))
+        return tuple(value), ()
 
     def entry(self, unit: str, layer: str) -> Any:
         from medialit.reference import RefEntry
 
-        if layer != self.layer or unit not in self.key:
+        if unit not in self.key:
             raise KeyError(f"{unit} {layer}")
-        labels = tuple(self.key[unit])
+        labels, roles = self._parts(unit)
+        if layer == "role" and self.layer == "evidence" and roles:
+            return RefEntry(unit, layer, roles[:1], roles, {}, True, "", True)
+        if layer != self.layer:
+            raise KeyError(f"{unit} {layer}")
         return RefEntry(unit, layer, labels, labels or ("none",), {}, True, "", True)
 
     def entries(self, layer: str | None = None) -> list[Any]:
         return [self.entry(u, self.layer) for u in self.key if layer in (None, self.layer)]
 
 
-def unit_credits(it: Item, sheet: AnswerSheet, key: dict[str, Sequence[str]]) -> dict[str, float]:
+def unit_credits(it: Item, sheet: AnswerSheet, key: dict[str, Any]) -> dict[str, float]:
     """Credit per keyed unit (0 if not answered), judged by ``medialit.check`` (the same
     per-unit judgement as the Check button) against the key literal."""
     from medialit.check import unit_credits as judged
