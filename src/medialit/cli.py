@@ -39,15 +39,6 @@ def emit(frame: pd.DataFrame, fmt: str, out=None) -> None:
             out.write(frame.to_string(index=False) + "\n")
 
 
-def cmd_article(args: argparse.Namespace) -> int:
-    from medialit.article import load_article
-
-    article = load_article(args.source)
-    frame = article.to_frame()[["id", "paragraph", "sentence", "start", "end", "text"]]
-    emit(frame, args.format)
-    return 0
-
-
 def cmd_scheme(args: argparse.Namespace) -> int:
     from medialit.scheme import load_scheme
 
@@ -205,20 +196,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_copy)
 
     p = sub.add_parser(
-        "article",
-        help="print the article's units",
-        description="Print the article's units: id, paragraph, sentence, "
-        "start, end, text (offsets index the seed text).",
-    )
-    p.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    p.add_argument(
-        "--source",
-        default=None,
-        help="'seed' (default), 'practice', or the path of an article text file",
-    )
-    p.set_defaults(func=cmd_article)
-
-    p = sub.add_parser(
         "scheme",
         help="print the tagging scheme",
         description="Print the five-layer tagging scheme, one row per label.",
@@ -232,14 +209,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-#: Other modules add subcommands here (reference, class-report, grading commands).
+#: Other modules add subcommands here (article, reference, class-report, grading commands).
 _EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def _load_extensions() -> None:
     import importlib
 
-    for name in ("medialit.cli_reference", "medialit.cli_analysis", "medialit.cli_course"):
+    for name in (
+        "medialit.cli_article",
+        "medialit.cli_reference",
+        "medialit.cli_analysis",
+        "medialit.cli_course",
+    ):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
