@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from medialit import cli
+from medialit import cli, paths
 from medialit.article import load_article
 
 
@@ -128,7 +128,8 @@ def test_copy_lessons_copies_the_notebooks_and_refuses_to_overwrite(tmp_path, ca
     target = tmp_path / "my-course"
     assert cli.main(["copy-lessons", str(target)]) == 0
     assert (target / cli.FIRST_NOTEBOOK).is_file()
-    assert len(list(target.glob("0*_*.ipynb"))) == 10
+    shipped = sorted(p.name for p in paths.notebooks_dir().glob("*.ipynb"))
+    assert sorted(p.name for p in target.glob("*.ipynb")) == shipped and len(shipped) == 11
     assert cli.main(["copy-lessons", str(target)]) == 2
     assert "already exists" in capsys.readouterr().err
 

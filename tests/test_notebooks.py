@@ -32,10 +32,10 @@ def _read(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(path, as_version=4)
 
 
-def test_there_are_nine_lessons_and_a_contents_notebook():
-    """Does notebooks/ hold lessons 00-08 and the table of contents?"""
+def test_there_are_ten_lessons_and_a_contents_notebook():
+    """Does notebooks/ hold lessons 00-09 and the table of contents?"""
     numbers = sorted(p.name[:2] for p in LESSONS)
-    assert numbers == [f"{n:02d}" for n in range(9)]
+    assert numbers == [f"{n:02d}" for n in range(10)]
     assert (NOTEBOOKS / "00_contents.ipynb").is_file()
 
 
@@ -679,3 +679,39 @@ def test_every_held_back_text_names_a_graded_item():
     cells = "\n".join(c.source for path in LESSONS for c in _read(path).cells)
     for key in (k for k in _questions() if k.endswith(".learned")):
         assert f'summary("{key}")' in cells, key
+
+
+def test_lesson_09_opens_the_chosen_result_only_after_a_choice(shown):
+    """Does lesson 09 show a page of results without saying which are good first clicks, ask
+    for a choice before opening one, then open the chosen card with the expert's view of it
+    and its facts' sources?"""
+    from medialit.lateral import card
+    from medialit.lessons import choice, open_result, search_results
+    from medialit.lessons.bank import question_item
+
+    search_results("S_outlet")
+    page = _html(shown)
+    assert all(f"ml-card-A{n}" in page for n in range(1, 8))
+    assert "good first click" not in page.lower()
+    button, out = open_result(after="09.first_click").children
+    button.click()
+    assert "Choose the result you would open first" in out.value
+    options = [opt for opt, _ in question_item("09.first_click")["options"]]
+    weak = next(opt for opt in options if opt.startswith("A7"))
+    choice("09.first_click").children[1].value = weak
+    button.click()
+    assert "Not the best first click" in out.value and card("A7").url in out.value
+    good = next(opt for opt in options if opt.startswith("A3"))
+    choice("09.first_click").children[1].value = good
+    button.click()
+    assert "A good first click" in out.value and "Clarity Media Group" in out.value
+
+
+def test_lesson_09_coverage_names_whose_rating_each_leaning_is(shown):
+    """Does the coverage table give a leaning only with the organisation that rated it?"""
+    from medialit.lessons import coverage
+
+    coverage("hamburg")
+    text = _html(shown)
+    assert text.count("AllSides") >= 3 and "The Washington Times" in text
+    assert "read it as opinion" in text  # the column is described by its kind, not a leaning

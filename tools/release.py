@@ -376,6 +376,17 @@ def a3_language() -> list:
     ]
 
 
+def _search_cards(search_id: str) -> str:
+    """A page of lesson 09's search results as a markdown list (``data/lateral/``)."""
+    from medialit.lateral import KINDS, card, search
+
+    lines = []
+    for c in (card(i) for i in search(search_id).cards):
+        title = f" \u201c{c.title}\u201d" if c.title else ""
+        lines.append(f"- **{c.id}** · {c.site}, {c.date} · *{KINDS[c.kind]}*{title}: {c.summary}")
+    return "\n".join(lines)
+
+
 def a4_capstone() -> list:
     from medialit.grading import AGREEMENT_TABLE, ITEMS
 
@@ -385,11 +396,11 @@ def a4_capstone() -> list:
         header(
             a,
             "Assignment 4: Capstone",
-            "07–08",
-            50,
+            "07–09",
+            55,
             "You measure agreement between two readers, apply the scheme to the practice "
-            "op-ed that argues the other side, and reflect on whether you judged both "
-            "pieces by the same standard.",
+            "op-ed that argues the other side, choose the page that confirms a quotation, "
+            "and reflect on whether you judged both pieces by the same standard.",
         ),
         code("imports", "from medialit.grading import *"),
         start_cell(a, _model(a)),
@@ -415,10 +426,21 @@ def a4_capstone() -> list:
             test_cell("a4_practice_roles", _points("a4_practice_roles"), _key("a4_practice_roles")),
         ]
     cells += [
+        md(
+            "lateral_task",
+            "## 3. Read laterally\n\nThe article quotes the president's tweet of 31 January "
+            '2019: "no final deal will be made until my friend President Xi, and I, meet…". '
+            "You search for those words and get these results (as in lesson 09, each "
+            "summarised in the kit's own words):\n\n"
+            + _search_cards("S_claim")
+            + "\n\nWhich result would best confirm the exact words?",
+        ),
+        code("lateral_choice", 'choose("a4_lateral_confirm")'),
+        test_cell("a4_lateral_confirm", _points("a4_lateral_confirm"), _key("a4_lateral_confirm")),
         *manual(
             "a4_response",
             _points("a4_response"),
-            "## 3. The same standard?\n\nCompare how you tagged the two pieces. Did you "
+            "## 4. The same standard?\n\nCompare how you tagged the two pieces. Did you "
             "judge both by the same standard? Give one place where you were stricter or "
             "gentler with one of them, and say why.",
             (

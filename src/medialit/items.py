@@ -176,6 +176,28 @@ _ITEMS = (
         layer="role",
         article="practice",
     ),
+    Item(
+        "a4_lateral_confirm",
+        "a4_capstone",
+        "choice",
+        2,
+        "Read laterally: confirm a quotation",
+        response="lateral_confirm",
+        options=(
+            ("B1: the president's tweet itself (primary record)", "B1"),
+            ("B2: USA Today, the same day (news report quoting the tweet)", "B2"),
+            ("B3: Reuters, the same day (news report)", "B3"),
+            ("B4: the Washington Examiner's news desk, the same day (news report)", "B4"),
+            ("B5: EJ Insight, four months later (opinion column)", "B5"),
+        ),
+        fixed_key=("B1",),
+        explain="The tweet is the record of the words: nothing is closer to the source. B2 and "
+        "B4 quote the words the same day and are good second choices, but they are copies of "
+        "the record. B3 puts part of the tweet in its own words, so it cannot confirm the exact "
+        "wording. B5 is a column from months later that does not quote the tweet: a column "
+        "interprets; it cannot confirm what was said.",
+        hint="Which result is the words themselves, not a report or an argument about them?",
+    ),
     Item("a4_response", "a4_capstone", "manual", 4, "The same standard for both sides?"),
 )
 ITEMS: dict[str, Item] = {item.id: item for item in _ITEMS}

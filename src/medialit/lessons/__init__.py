@@ -13,7 +13,8 @@ tagger and these widgets save through the kernel's one ``AnswerFile`` for that p
 
 The helpers live in one module per job: ``markup`` (HTML pieces and display), ``bank`` (the
 question bank and course mode), ``saving``, ``reading`` (the article), ``questions``,
-``analysis`` (tagger, charts, agreement), ``record`` (lesson 04), ``rewrites`` (05 and 06).
+``analysis`` (tagger, charts, agreement), ``record`` (lesson 04), ``rewrites`` (05 and 06),
+``lateral_reading`` (09).
 This package only gathers the names a notebook may call.
 """
 
@@ -25,6 +26,13 @@ from medialit.lessons.analysis import (
     tag,
 )
 from medialit.lessons.bank import CHOICE_CHECKS as CHOICE_CHECKS  # re-exported
+from medialit.lessons.lateral_reading import (
+    coverage,
+    open_result,
+    open_results,
+    outlet_facts,
+    search_results,
+)
 from medialit.lessons.questions import choice, question, reveal, summary
 from medialit.lessons.reading import (
     PRACTICE_LABEL as PRACTICE_LABEL,  # re-exported
@@ -47,11 +55,16 @@ __all__ = [
     "choice",
     "claims_table",
     "class_agreement",
+    "coverage",
     "label_guide",
     "my_agreement",
     "my_chart",
+    "open_result",
+    "open_results",
+    "outlet_facts",
     "question",
     "reveal",
+    "search_results",
     "show_article",
     "show_dating",
     "show_my_answer",

@@ -75,6 +75,12 @@ CHOICE_CHECKS: dict[str, tuple[str, str] | None] = {
     "02.try_p12s1": ("P12.S1", "statement"),
     "03.advisers": ("P5.S2", "evidence"),
     "06.episodic": None,
+    "09.first_click": None,
+    "09.owner": None,
+    "09.kinds": None,
+    "09.confirm_quote": _graded_response("a4_lateral_confirm"),  # ("lateral_confirm", ...)
+    "09.why_not_column": None,
+    "09.compare": None,
 }
 
 
