@@ -12,14 +12,19 @@ for the practice op-ed), one row per unit and layer, columns
 - ``anchor``: ``yes`` when exactly one answer is acceptable (graded strictly), else ``no``;
 - ``rationale``: one or two sentences that teach why.
 
-The file is validated on load; every problem names the file, the row and what to fix.
+The file is validated on load; every problem names the file, the row and what to fix. One
+set of rules (``validate_rows``) collects every problem: ``load_reference`` raises the first
+(the grader and the lessons need a whole, valid reference), while ``medialit reference
+check`` (``medialit.reference_check``) and the instructor's author mode list them all. A row
+with only its id and layer filled in stands for "not annotated yet", so a half-done reference
+can be saved and its gaps named.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +33,7 @@ from medialit import paths
 from medialit.article import Article, load_article
 from medialit.datafile import read_csv_rows
 from medialit.errors import MedialitError
-from medialit.scheme import Scheme, default_scheme
+from medialit.scheme import Layer, Scheme, default_scheme
 
 COLUMNS = ("id", "layer", "label", "accepted", "cues", "anchor", "rationale")
 #: The label that stands for "no label" in ``accepted`` (frame and devices only).
@@ -191,11 +196,134 @@ def _load(path: Path, mtime: int, size: int, art: Article, scheme: Scheme) -> Re
     return _build(path, rows, art, scheme)
 
 
-def _split(value: str) -> tuple[str, ...]:
+def split_labels(value: str) -> tuple[str, ...]:
+    """``"claim; evidence"`` -> ``("claim", "evidence")``: the CSV's list notation."""
     return tuple(part.strip() for part in value.split(";") if part.strip())
 
 
-def _parse_cues(where: str, value: str) -> dict[str, tuple[str, ...]]:
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a reference file: where it is and what to do about it.
+
+    ``row`` is the file line the row starts on (the header is row 1), or None for a problem
+    of the whole file (a missing row). ``kind`` names the rule, so a report can group
+    problems (``missing-row``, ``not-annotated``) and tests can ask for one.
+    """
+
+    path: Path
+    row: int | None
+    text: str
+    kind: str
+    unit: str = ""
+    layer: str = ""
+
+    @property
+    def message(self) -> str:
+        """The problem as one line: file, row and what is wrong."""
+        where = f"{self.path}, row {self.row}" if self.row is not None else f"{self.path}"
+        return f"{where}: {self.text}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def is_blank(row: dict[str, str]) -> bool:
+    """A row that names its unit and layer and nothing else: not annotated yet."""
+    return not any(row[c] for c in COLUMNS if c not in ("id", "layer"))
+
+
+def _build(
+    path: Path, rows: list[tuple[int, dict[str, str]]], art: Article, scheme: Scheme
+) -> Reference:
+    entries, problems = validate_rows(path, rows, art, scheme)
+    if problems:
+        raise ReferenceFileError(problems[0].message)
+    return Reference(art.key, path, entries, tuple(scheme.layer_names))
+
+
+def validate_rows(
+    path: Path, rows: Sequence[tuple[int, dict[str, str]]], art: Article, scheme: Scheme
+) -> tuple[dict[tuple[str, str], RefEntry], list[Problem]]:
+    """Every entry that could be read, and every problem, in the order a reader meets them.
+
+    The one set of rules for a reference: ``load_reference`` raises the first problem,
+    ``medialit reference check`` and the author mode list them all. ``rows`` are (file line,
+    row) pairs as ``read_csv_rows`` gives them.
+    """
+    problems: list[Problem] = []
+
+    def report(row: int | None, text: str, kind: str, unit: str = "", layer: str = "") -> None:
+        problems.append(Problem(path, row, text, kind, unit, layer))
+
+    unit_ids = art.ids
+    known = set(unit_ids)
+    parsed: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}
+    for number, row in rows:
+        unit, layer = row["id"], row["layer"]
+        if unit not in known:
+            report(
+                number,
+                f"{unit!r} is not a unit of the article {art.key!r} "
+                f"(units run from {unit_ids[0]} to {unit_ids[-1]}); fix the id.",
+                "unknown-unit",
+                unit,
+                layer,
+            )
+        elif layer not in scheme.layer_names:
+            report(
+                number,
+                f"{layer!r} is not a layer; use one of {', '.join(scheme.layer_names)}.",
+                "unknown-layer",
+                unit,
+                layer,
+            )
+        elif (unit, layer) in parsed:
+            first = parsed[(unit, layer)][0]
+            report(
+                number,
+                f"{unit} {layer} is given twice (also row {first}); keep one row.",
+                "duplicate-row",
+                unit,
+                layer,
+            )
+        else:
+            parsed[(unit, layer)] = (number, row)
+
+    for unit in unit_ids:
+        for layer in scheme.layer_names:
+            if (unit, layer) not in parsed:
+                report(
+                    None,
+                    f"no row for unit {unit}, layer {layer}; every unit of the article needs "
+                    f"one row per layer ({', '.join(scheme.layer_names)}).",
+                    "missing-row",
+                    unit,
+                    layer,
+                )
+
+    entries: dict[tuple[str, str], RefEntry] = {}
+    for unit in unit_ids:
+        for layer_name in scheme.layer_names:
+            if (unit, layer_name) not in parsed:
+                continue
+            number, row = parsed[(unit, layer_name)]
+            if is_blank(row):
+                report(
+                    number,
+                    f"{unit} has no {layer_name} annotation yet; fill in its label, accepted, "
+                    "anchor and rationale.",
+                    "not-annotated",
+                    unit,
+                    layer_name,
+                )
+                continue
+
+            found = partial(report, number, unit=unit, layer=layer_name)
+            entries[(unit, layer_name)] = _entry(found, unit, row, art, scheme, parsed)
+    return entries, problems
+
+
+def _parse_cues(found: Callable[[str, str], None], value: str) -> dict[str, tuple[str, ...]]:
     cues: dict[str, tuple[str, ...]] = {}
     for group in value.split("|"):
         if not group.strip():
@@ -203,153 +331,139 @@ def _parse_cues(where: str, value: str) -> dict[str, tuple[str, ...]]:
         label, colon, words = group.partition(":")
         label = label.strip()
         if not colon or not label:
-            raise ReferenceFileError(
-                f"{where}: cues {group.strip()!r} must look like 'label: word; phrase', "
-                "with ' | ' between labels."
+            found(
+                f"cues {group.strip()!r} must look like 'label: word; phrase', "
+                "with ' | ' between labels.",
+                "malformed-cues",
             )
+            continue
         if label in cues:
-            raise ReferenceFileError(f"{where}: cues for {label!r} are given twice.")
-        found = _split(words)
-        if not found:
-            raise ReferenceFileError(f"{where}: cues for {label!r} name no words.")
-        cues[label] = found
+            found(f"cues for {label!r} are given twice.", "malformed-cues")
+            continue
+        words_found = split_labels(words)
+        if not words_found:
+            found(f"cues for {label!r} name no words.", "malformed-cues")
+            continue
+        cues[label] = words_found
     return cues
 
 
-def _build(
-    path: Path, rows: list[tuple[int, dict[str, str]]], art: Article, scheme: Scheme
-) -> Reference:
-    unit_ids = art.ids
-    parsed: dict[tuple[str, str], tuple[int, dict[str, str]]] = {}
-    for number, row in rows:
-        where = f"{path}, row {number}"
-        unit, layer = row["id"], row["layer"]
-        if unit not in unit_ids:
-            raise ReferenceFileError(
-                f"{where}: {unit!r} is not a unit of the article {art.key!r} "
-                f"(units run from {unit_ids[0]} to {unit_ids[-1]}); fix the id."
-            )
-        if layer not in scheme.layer_names:
-            raise ReferenceFileError(
-                f"{where}: {layer!r} is not a layer; use one of {', '.join(scheme.layer_names)}."
-            )
-        if (unit, layer) in parsed:
-            first = parsed[(unit, layer)][0]
-            raise ReferenceFileError(
-                f"{where}: {unit} {layer} is given twice (also row {first}); keep one row."
-            )
-        parsed[(unit, layer)] = (number, row)
+def applies(layer: Layer, other_row: dict[str, str] | None) -> bool | None:
+    """Does a layer apply to a unit, given the unit's row in the layer it depends on?
 
-    for unit in unit_ids:
-        for layer in scheme.layer_names:
-            if (unit, layer) not in parsed:
-                raise ReferenceFileError(
-                    f"{path}: no row for unit {unit}, layer {layer}; every unit of the "
-                    f"article needs one row per layer ({', '.join(scheme.layer_names)})."
-                )
-
-    entries: dict[tuple[str, str], RefEntry] = {}
-    for unit in unit_ids:
-        for layer_name in scheme.layer_names:
-            number, row = parsed[(unit, layer_name)]
-            entries[(unit, layer_name)] = _entry(
-                f"{path}, row {number}", unit, row, art, scheme, parsed
-            )
-    return Reference(art.key, path, entries, tuple(scheme.layer_names))
+    None when that row is missing or not annotated yet (nothing tells us either way).
+    """
+    if layer.applies_when is None:
+        return True
+    if other_row is None or is_blank(other_row):
+        return None
+    return layer.applies_when[1] in split_labels(other_row["accepted"])
 
 
 def _entry(
-    where: str,
+    found: Callable[[str, str], None],
     unit: str,
     row: dict[str, str],
     art: Article,
     scheme: Scheme,
     parsed: dict[tuple[str, str], tuple[int, dict[str, str]]],
 ) -> RefEntry:
+    """Check one row (``found`` hears each problem) and read it as an entry."""
     layer = scheme.layer(row["layer"])
-    label, accepted = _split(row["label"]), _split(row["accepted"])
+    label, accepted = split_labels(row["label"]), split_labels(row["accepted"])
     for name, values in (("label", label), ("accepted", accepted)):
         if len(set(values)) != len(values):
-            raise ReferenceFileError(f"{where}: {name} lists a label twice ({row[name]!r}).")
+            found(f"{name} lists a label twice ({row[name]!r}).", "repeated-label")
     none_ok = layer.choice != "one"
     valid = [*layer.label_names, *([NONE] if none_ok else [])]
-    for lab in (*label, *accepted):
+    for lab in dict.fromkeys((*label, *accepted)):
         if lab not in valid or (lab == NONE and lab in label):
-            raise ReferenceFileError(
-                f"{where}: {lab!r} is not a label of the {layer.name!r} layer. "
+            found(
+                f"{lab!r} is not a label of the {layer.name!r} layer. "
                 f"Valid labels: {', '.join(valid)}"
-                + (" ('none' only in accepted, for 'no label is also fine')." if none_ok else ".")
+                + (" ('none' only in accepted, for 'no label is also fine')." if none_ok else "."),
+                "unknown-label",
             )
 
     applicable = True
     if layer.applies_when is not None:
         other, needed = layer.applies_when
-        other_row = parsed[(unit, other)][1]
-        applicable = needed in _split(other_row["accepted"])
+        other_row = parsed.get((unit, other))
+        known = applies(layer, other_row[1] if other_row else None)
+        applicable = bool(label or accepted) if known is None else known
         if not applicable and (label or accepted):
-            raise ReferenceFileError(
-                f"{where}: the {layer.name} layer only applies when {other} accepts "
+            found(
+                f"the {layer.name} layer only applies when {other} accepts "
                 f"{needed!r}, and {unit}'s {other} row does not; leave label and accepted "
-                "empty, or accept it in the other layer."
+                "empty, or accept it in the other layer.",
+                "layer-does-not-apply",
             )
 
     if applicable and layer.choice == "one" and len(label) != 1:
-        raise ReferenceFileError(
-            f"{where}: the {layer.name} layer takes exactly one label; found {len(label)} "
-            f"({row['label']!r})."
+        found(
+            f"the {layer.name} layer takes exactly one label; found {len(label)} "
+            f"({row['label']!r}).",
+            "label-count",
         )
     if layer.choice == "optional" and len(label) > 1:
-        raise ReferenceFileError(
-            f"{where}: the {layer.name} layer takes at most one label; found {row['label']!r}."
+        found(
+            f"the {layer.name} layer takes at most one label; found {row['label']!r}.",
+            "label-count",
         )
     chosen = set(label) or ({NONE} if none_ok else set())
     missing = sorted(chosen - set(accepted))
     if applicable and missing:
         what = "'none' (the label is empty)" if missing == [NONE] else ", ".join(missing)
-        raise ReferenceFileError(
-            f"{where}: accepted ({row['accepted']!r}) must include the label; add {what}."
+        found(
+            f"accepted ({row['accepted']!r}) must include the label; add {what}.",
+            "label-not-accepted",
         )
 
     cues: dict[str, tuple[str, ...]] = {}
     if row["cues"] and layer.name != "devices":
-        raise ReferenceFileError(
-            f"{where}: only devices rows have cues; empty the cues of this {layer.name} row."
+        found(
+            f"only devices rows have cues; empty the cues of this {layer.name} row.",
+            "cues-not-allowed",
         )
     if layer.name == "devices":
-        cues = _parse_cues(where, row["cues"])
+        cues = _parse_cues(found, row["cues"])
         text = art.unit(unit).text
         for lab, words in cues.items():
             if lab not in accepted or lab == NONE:
-                raise ReferenceFileError(
-                    f"{where}: cues are given for {lab!r}, which is not an accepted device "
-                    f"label of this unit ({row['accepted']!r})."
+                found(
+                    f"cues are given for {lab!r}, which is not an accepted device "
+                    f"label of this unit ({row['accepted']!r}).",
+                    "cue-label-not-accepted",
                 )
             for word in words:
                 if word not in text:
-                    raise ReferenceFileError(
-                        f"{where}: the cue {word!r} ({lab}) does not occur in the text of "
-                        f"{unit}; copy it exactly, with the article's apostrophes and case."
+                    found(
+                        f"the cue {word!r} ({lab}) does not occur in the text of "
+                        f"{unit}; copy it exactly, with the article's apostrophes and case.",
+                        "cue-not-in-text",
                     )
         uncued = [lab for lab in label if lab not in cues]
         if uncued:
-            raise ReferenceFileError(
-                f"{where}: the chosen device(s) {', '.join(uncued)} need cue words from "
-                f"the text of {unit} (cues like 'hedge: in part')."
+            found(
+                f"the chosen device(s) {', '.join(uncued)} need cue words from "
+                f"the text of {unit} (cues like 'hedge: in part').",
+                "missing-cues",
             )
 
     anchor_text = row["anchor"].lower()
-    if anchor_text not in ("yes", "no"):
-        raise ReferenceFileError(f"{where}: anchor must be yes or no, not {row['anchor']!r}.")
     anchor = anchor_text == "yes"
-    expected = applicable and set(accepted) == chosen
-    if anchor != expected:
-        if expected:
-            why = "the expert accepts exactly one answer, so it is an anchor: write yes"
-        elif not applicable:
-            why = "the layer does not apply to this unit, so it cannot be an anchor: write no"
-        else:
-            why = "accepted allows more than the label, so it is not an anchor: write no"
-        raise ReferenceFileError(f"{where}: anchor is {row['anchor']!r} but {why}.")
+    if anchor_text not in ("yes", "no"):
+        found(f"anchor must be yes or no, not {row['anchor']!r}.", "bad-anchor")
+    else:
+        expected = applicable and set(accepted) == chosen
+        if anchor != expected:
+            if expected:
+                why = "the expert accepts exactly one answer, so it is an anchor: write yes"
+            elif not applicable:
+                why = "the layer does not apply to this unit, so it cannot be an anchor: write no"
+            else:
+                why = "accepted allows more than the label, so it is not an anchor: write no"
+            found(f"anchor is {row['anchor']!r} but {why}.", "anchor-mismatch")
     if not row["rationale"]:
-        raise ReferenceFileError(f"{where}: the rationale is empty; say in a sentence why.")
+        found("the rationale is empty; say in a sentence why.", "no-rationale")
     return RefEntry(unit, layer.name, label, accepted, cues, anchor, row["rationale"], applicable)

@@ -31,7 +31,7 @@ import html
 import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anywidget
 import pandas as pd
@@ -46,6 +46,9 @@ from medialit.tagger_model import (  # noqa: F401 (re-exported: lessons and test
     TaggerModel,
     load_tags,
 )
+
+if TYPE_CHECKING:
+    from medialit.author_model import AuthorModel
 
 _STATIC = Path(__file__).parent / "static"
 _HOW = {"one": "choose one", "any": "choose any number", "optional": "choose one or none"}
@@ -111,8 +114,8 @@ class Tagger(anywidget.AnyWidget):
             first = model.next_untagged()
             index = 0 if first is None else first
         super().__init__(
-            units=_units(model),
-            layers=_layers(model),
+            units=unit_items(model),
+            layers=layer_items(model),
             index=index,
             notice_text=model.notice or "",
             exercise=exercise,
@@ -310,8 +313,9 @@ def _cues(model: TaggerModel, unit: str) -> dict[str, list[str]]:
     return dict(model.sheet.cues.get(unit, {}))
 
 
-def _units(model: TaggerModel) -> list[dict[str, Any]]:
-    """Every unit of the article, in order, marked with whether this tagger tags it."""
+def unit_items(model: TaggerModel | AuthorModel) -> list[dict[str, Any]]:
+    """Every unit of the article, in order, marked with whether this tagger tags it (the
+    front end's ``units``; the author mode sends the same)."""
     mine = set(model.ids)
     return [
         {
@@ -325,7 +329,17 @@ def _units(model: TaggerModel) -> list[dict[str, Any]]:
     ]
 
 
-def _layers(model: TaggerModel) -> list[dict[str, Any]]:
+#: why a layer's buttons are closed, for the student
+CLOSED_NOTE = (
+    "Evidence type applies only to sentences whose role is “evidence”. Choose "
+    "the role first; when it is “evidence”, these buttons open."
+)
+
+
+def layer_items(
+    model: TaggerModel | AuthorModel, closed_note: str = CLOSED_NOTE
+) -> list[dict[str, Any]]:
+    """The layers in play with their labels (the front end's ``layers``)."""
     return [
         {
             "name": layer.name,
@@ -338,12 +352,7 @@ def _layers(model: TaggerModel) -> list[dict[str, Any]]:
                 for lab in layer.labels
             ],
             "none": NONE_TEXT.get(layer.name, "none") if model.takes_none(layer.name) else None,
-            "closed_note": (
-                ""
-                if layer.applies_when is None
-                else "Evidence type applies only to sentences whose role is “evidence”. Choose "
-                "the role first; when it is “evidence”, these buttons open."
-            ),
+            "closed_note": "" if layer.applies_when is None else closed_note,
         }
         for layer in model.layer_defs
     ]

@@ -2,6 +2,9 @@
 // The Python side (medialit/tagger.py) owns the answers: this file draws them and sends
 // actions ({type: "choose", unit, layer, label, on}, ...). Article text is set with
 // textContent only. Keys: see helpLine below; JupyterLab's shortcuts are suppressed inside.
+// In the instructor's author mode (model "mode" is "author", medialit/author.py) the label
+// buttons set the expert's label, and each layer gets an author panel (authorPanel below):
+// also-accepted labels, anchor, rationale and the row's problems. Student mode is unchanged.
 
 function helpLine(layers) {
   const most = Math.max(...layers.map((l) => l.labels.length));
@@ -36,8 +39,80 @@ function cssName(name) {
   return name.replace(/\./g, "-").replace(/_/g, "-");
 }
 
+// the author mode's panel for one layer: what else is accepted, anchor, rationale, problems
+function authorPanel(uid, layer, send, unitId) {
+  const box = h("div", { class: `medialit-author medialit-author-${layer.name}` });
+  const acceptRow = h("div", {
+    class: "medialit-label-row medialit-author-accept",
+    role: "group",
+    "aria-label": `${layer.title}: also accepted`,
+  });
+  acceptRow.append(h("span", { class: "medialit-author-what" }, "Also accepted:"));
+  const accepts = new Map();
+  const pending = new Map(); // "label" or "anchor" -> wanted state, until the kernel answers
+  const choices = layer.labels.map((lab) => [lab.name, lab.text]);
+  if (layer.none) choices.push(["none", layer.none]);
+  for (const [name, text] of choices) {
+    const button = h("button", {
+      type: "button",
+      class: `medialit-accept medialit-accept-${layer.name}-${name}`,
+      "aria-pressed": "false",
+    }, text);
+    button.addEventListener("click", () => {
+      const on = button.getAttribute("aria-pressed") !== "true";
+      pending.set(name, on);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      send({ type: "accept", unit: unitId(), layer: layer.name, label: name, on });
+    });
+    acceptRow.append(button);
+    accepts.set(name, button);
+  }
+  const anchorId = `${uid}-anchor-${layer.name}`;
+  const anchorRow = h("div", { class: "medialit-author-anchor-row" });
+  const anchor = h("input", { type: "checkbox", id: anchorId, class: `medialit-author-anchor medialit-author-anchor-${layer.name}` });
+  anchor.addEventListener("change", () => {
+    pending.set("anchor", anchor.checked);
+    send({ type: "anchor", unit: unitId(), layer: layer.name, on: anchor.checked });
+  });
+  const clear = h("button", { type: "button", class: `medialit-author-clear medialit-author-clear-${layer.name}` }, "Clear this layer");
+  clear.addEventListener("click", () => send({ type: "clear", unit: unitId(), layer: layer.name }));
+  anchorRow.append(anchor, h("label", { for: anchorId }, " Anchor: only the label is right (graded strictly)"), clear);
+  const whyId = `${uid}-why-${layer.name}`;
+  const why = h("textarea", { id: whyId, class: `medialit-note medialit-author-rationale medialit-author-rationale-${layer.name}`, rows: "2" });
+  why.addEventListener("change", () => send({ type: "rationale", unit: unitId(), layer: layer.name, text: why.value }));
+  const said = h("div", { role: "status" }); // a live region around the list keeps its list role
+  const problems = h("ul", { class: `medialit-author-problems medialit-author-problems-${layer.name}` });
+  said.append(problems);
+  box.append(acceptRow, anchorRow, h("label", { for: whyId, class: "medialit-note-label" }, "Why (the rationale students read):"), why, said);
+
+  function draw(panel, retired, applies) {
+    const chosen = new Set(panel.accepted.filter((lab) => !panel.alternatives.includes(lab)));
+    for (const [name, button] of accepts) {
+      const on = pending.has(name) ? pending.get(name) : panel.alternatives.includes(name);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.classList.toggle("mod-active", on);
+      button.hidden = chosen.has(name);
+      button.disabled = retired || !applies;
+    }
+    anchor.checked = pending.has("anchor") ? pending.get("anchor") : panel.anchor === "yes";
+    anchor.indeterminate = !pending.has("anchor") && !panel.anchor;
+    anchor.disabled = retired || !applies;
+    clear.disabled = retired || !panel.annotated;
+    if (document.activeElement !== why) why.value = panel.rationale || "";
+    why.disabled = retired;
+    const lines = panel.annotated ? panel.problems : ["Not annotated yet.", ...panel.problems];
+    problems.replaceChildren(...lines.map((text) => h("li", {}, text)));
+    problems.hidden = !lines.length;
+  }
+  // the kernel answered: what it sent is the truth again
+  const settle = () => pending.clear();
+  return { box, draw, settle };
+}
+
 function render({ model, el }) {
   const uid = uniqueId();
+  const author = model.get("mode") === "author";
+  const doneWord = author ? "done" : "tagged";
   const units = model.get("units");
   const layers = model.get("layers");
   const mine = units.filter((u) => u.tagged_here);
@@ -49,7 +124,7 @@ function render({ model, el }) {
     class: "medialit-tagger",
     "data-lm-suppress-shortcuts": "true",
     role: "region",
-    "aria-label": `Claim tagger for ${model.get("exercise")}`,
+    "aria-label": author ? `Reference author for ${model.get("exercise")}` : `Claim tagger for ${model.get("exercise")}`,
   });
   const notice = h("div", { class: "medialit-notice", role: "alert" });
   const progress = h("div", { class: "medialit-progress", "aria-live": "polite" });
@@ -157,7 +232,9 @@ function render({ model, el }) {
       }
       group.append(h("p", { class: "medialit-cue-warning", role: "status" }));
     }
-    groups.push({ layer, group, buttons, closed, cues });
+    const panel = author ? authorPanel(uid, layer, send, unitId) : null;
+    if (panel) group.append(panel.box);
+    groups.push({ layer, group, buttons, closed, cues, panel });
   }
 
   const noteId = `${uid}-note`;
@@ -178,12 +255,17 @@ function render({ model, el }) {
     send({ type: "next_untagged" }),
   );
   const undo = navButton("medialit-undo", "↶ Undo", "undo your last change (u or Backspace)", () => send({ type: "undo" }));
-  const check = navButton("medialit-check", "Check against the expert", "compare the sentences you tagged", () =>
-    send({ type: "check" }),
-  );
+  const check = author
+    ? navButton("medialit-check", "Check the whole reference", "list every problem, as medialit reference check does", () =>
+        send({ type: "check" }),
+      )
+    : navButton("medialit-check", "Check against the expert", "compare the sentences you tagged", () =>
+        send({ type: "check" }),
+      );
   const status = h("div", { class: "medialit-status", role: "status" });
   const checkOut = h("div", { class: "medialit-check-output" });
 
+  noteLabel.hidden = note.hidden = author; // the author writes a rationale per layer instead
   root.append(notice, progress, help, article, current, ...groups.map((g) => g.group), noteLabel, note, nav, status, checkOut);
   el.append(root);
 
@@ -317,7 +399,7 @@ function render({ model, el }) {
     const retired = model.get("retired");
     const tagged = mine.filter((u) => marks[u.id] && marks[u.id].tagged).length;
     const choosing = groups.length > 1 ? ` · keys choose: ${groups[layerAt].layer.title}` : "";
-    progress.textContent = `${tagged} of ${mine.length} tagged · sentence ${index + 1} of ${mine.length} (${unit.id})${choosing}`;
+    progress.textContent = `${tagged} of ${mine.length} ${doneWord} · sentence ${index + 1} of ${mine.length} (${unit.id})${choosing}`;
     notice.textContent = model.get("notice_text") ? `⚠ Please read: ${model.get("notice_text")}` : "";
     notice.hidden = !model.get("notice_text");
 
@@ -338,7 +420,7 @@ function render({ model, el }) {
       option.children[2].textContent = chosen.length ? chosen.join(" · ") : "";
       option.children[2].hidden = !chosen.length;
       const said = chosen.length ? ` (${chosen.join(", ")})` : "";
-      option.setAttribute("aria-label", `${id}${done ? ", tagged" : ""}${said}: ${option.lastChild.textContent.trim()}`);
+      option.setAttribute("aria-label", `${id}${done ? `, ${doneWord}` : ""}${said}: ${option.lastChild.textContent.trim()}`);
     }
     article.setAttribute("aria-activedescendant", options.get(unit.id).id);
     if (unit.id !== shownUnit) {
@@ -364,13 +446,16 @@ function render({ model, el }) {
       }
       g.closed.textContent = state.applies ? "" : g.layer.closed_note;
       g.closed.hidden = state.applies;
+      const panel = author && mark.author ? mark.author[g.layer.name] : null;
       for (const [name, { box, input }] of g.cues) {
-        box.hidden = !state.labels.includes(name);
+        const cued = Boolean((mark.cues || {})[name]);
+        box.hidden = panel ? !(panel.accepted.includes(name) || cued) : !state.labels.includes(name);
         if (document.activeElement !== input) input.value = (mark.cues || {})[name] || "";
         input.disabled = retired;
       }
       const warning = g.group.querySelector(".medialit-cue-warning");
       if (warning) warning.textContent = mark.warning || "";
+      if (panel) g.panel.draw(panel, retired, state.applies);
     }
     if (document.activeElement !== note) note.value = mark.note || "";
     note.disabled = retired;
@@ -386,6 +471,7 @@ function render({ model, el }) {
 
   function answered() {
     pending.clear(); // the kernel's answer is the truth
+    for (const g of groups) if (g.panel) g.panel.settle();
     draw();
   }
 
