@@ -12,9 +12,6 @@ same into a temporary folder and fails on any difference.
 from __future__ import annotations
 
 import argparse
-import functools
-import importlib.util
-import json
 import shutil
 import subprocess
 import sys
@@ -23,145 +20,27 @@ from pathlib import Path
 
 import nbformat
 
+from medialit import assignment_build as ab
+
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ("a1_claims", "a2_evidence", "a3_language", "a4_capstone")
 
-RUBRIC_LEVELS = ("beginning", "developing", "proficient")
-KIT = "medialit.grading"
-
-
-@functools.cache
-def _lesson_builder():
-    """tools/build_notebooks.py, for the notebook metadata and the self-contained calls the
-    lessons use, so the assignments match them."""
-    spec = importlib.util.spec_from_file_location(
-        "medialit_build_notebooks", Path(__file__).resolve().with_name("build_notebooks.py")
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-def _call(source: str) -> str:
-    """``choose("a1_genre")`` -> ``from medialit.grading import choose; choose("a1_genre")``:
-    it runs even if the student did not run the import cell first."""
-    return _lesson_builder().self_contained(source, KIT)
-
-
-def _number(x: float) -> str:
-    return f"{round(x, 2):g}"
-
-
-def points_text(x: float) -> str:
-    """'1 point', '3 points', '0.67 points' (two decimals at most), as a student reads it."""
-    return f"{_number(x)} point" + ("" if _number(x) == "1" else "s")
-
-
-def rubric_scale(points: float) -> tuple[str, str, str]:
-    """The points of each rubric level, a third each: 'up to 1 point', '1 to 2 points', ..."""
-    third = points / 3
-    return (
-        f"up to {points_text(third)}",
-        f"{_number(third)} to {points_text(2 * third)}",
-        f"{_number(2 * third)} to {points_text(points)}",
-    )
-
-
-# -- cells ----------------------------------------------------------------------------------
-def _meta(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:
-    meta = {
-        "grade": grade,
-        "grade_id": grade_id,
-        "locked": locked,
-        "schema_version": 3,
-        "solution": solution,
-        "task": False,
-    }
-    if grade:
-        meta["points"] = points
-    return {"nbgrader": meta}
-
-
-def md(grade_id: str, text: str):
-    """A read-only markdown cell."""
-    return nbformat.v4.new_markdown_cell(text.strip(), metadata=_meta(grade_id, locked=True))
+KIT = ab.KIT
+RUBRIC_LEVELS = ab.RUBRIC_LEVELS
+# the cells every assignment is made of (shared with ``medialit course add-article``)
+points_text, rubric_scale, md, manual = ab.points_text, ab.rubric_scale, ab.md, ab.manual
+start_cell, test_cell = ab.start_cell, ab.test_cell
 
 
 def code(grade_id: str, source: str):
     """A read-only code cell (a one-line call)."""
-    return nbformat.v4.new_code_cell(_call(source.strip()), metadata=_meta(grade_id, locked=True))
-
-
-def start_cell(assignment: str, model: dict):
-    """The first answer cell: in the sources it saves the model answers first."""
-    args = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in model.items())
-    source = (
-        f"### BEGIN SOLUTION\nfill_answers({json.dumps(assignment)}, {args})\n"
-        f"### END SOLUTION\n{_call(f'start({json.dumps(assignment)})')}"
-    )
-    return nbformat.v4.new_code_cell(source, metadata=_meta(f"{assignment}_start", solution=True))
-
-
-def test_cell(item_id: str, points: float, key) -> nbformat.NotebookNode:
-    source = (
-        f"{_call(f'check_item({json.dumps(item_id)})')}\n### BEGIN HIDDEN TESTS\n"
-        f"score_item({json.dumps(item_id)}, key={json.dumps(key, ensure_ascii=False)})\n"
-        "### END HIDDEN TESTS"
-    )
-    return nbformat.v4.new_code_cell(
-        source, metadata=_meta(f"{item_id}_test", grade=True, locked=True, points=points)
-    )
-
-
-def manual(item_id: str, points: float, task: str, rubric: tuple[str, str, str], model: str):
-    """Task with its rubric (read-only, shown to students and graders) and the answer cell."""
-    low, mid, top = rubric
-    rows = "\n".join(
-        f"| {lvl} ({pts}) | {text} |"
-        for lvl, pts, text in zip(RUBRIC_LEVELS, rubric_scale(points), (low, mid, top), strict=True)
-    )
-    text = (
-        f"{task.strip()}\n\nWrite your answer in the cell below ({points_text(points)}, graded "
-        "by your instructor with the rubric below). Double-click the cell that says YOUR "
-        "ANSWER HERE to type in it; press Shift+Enter when you are done.\n\n"
-        f"| level | what it looks like |\n"
-        f"|---|---|\n{rows}"
-    )
-    answer = nbformat.v4.new_markdown_cell(
-        f"### BEGIN SOLUTION\n{model.strip()}\n### END SOLUTION",
-        metadata=_meta(item_id, grade=True, solution=True, points=points),
-    )
-    return [md(f"{item_id}_task", text), answer]
+    return ab.code(grade_id, source)
 
 
 def header(assignment: str, title: str, lessons: str, minutes: int, what: str):
     from medialit.grading import assignment_items
 
-    items = assignment_items(assignment)
-    total = sum(it.points for it in items)
-    listing = "\n".join(
-        f"- {it.title}: {points_text(it.points)} "
-        f"({'graded by your instructor' if it.kind == 'manual' else 'checked by the computer'})"
-        for it in items
-    )
-    return md(
-        f"{assignment}_header",
-        f"""
-# {title}
-
-{what}
-
-- **Follows lessons** {lessons} · **Time** about {minutes} minutes · **Points** {total:g}
-- **How it works**: run the cells from the top. Your tags and choices are saved as you click
-  in `answers/{assignment}.json` beside this notebook, so nothing is lost if you close it.
-  Hand in the whole folder as it is: do not rename the notebook or the answers folder.
-- **Checks**: the cell after each question, `check_item(...)`, gives the score and message the
-  grader's computer will give. In a course, it may say that the check opens after grading.
-
-{listing}
-""",
-    )
+    return ab.header(assignment, title, lessons, minutes, what, assignment_items(assignment))
 
 
 # -- the four assignments --------------------------------------------------------------------
@@ -178,9 +57,7 @@ def _points(item_id: str) -> float:
 
 
 def _tag_call(assignment: str, layers: list[str], units, article: str = "seed") -> str:
-    extra = f", article={json.dumps(article)}" if article != "seed" else ""
-    unit_part = f", units={json.dumps(list(units))}" if units else ""
-    return f"tag({json.dumps(assignment)}, layers={json.dumps(layers)}{unit_part}{extra})"
+    return ab.tag_call(assignment, layers, units, article)
 
 
 def a1_claims() -> list:
@@ -477,11 +354,7 @@ def build_sources(root: Path = ROOT) -> list[Path]:
     """Rewrite solutions/<a>/<a>.ipynb from the spec and the kit's reference."""
     written = []
     for name, build in BUILDERS.items():
-        nb = nbformat.v4.new_notebook()
-        nb.metadata = _lesson_builder().notebook_metadata()
-        nb.cells = build()
-        for i, cell in enumerate(nb.cells):
-            cell.id = f"{name}-{i:02d}"
+        nb = ab.new_notebook(name, build())
         path = root / "solutions" / name / f"{name}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, path)

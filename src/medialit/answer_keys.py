@@ -136,3 +136,11 @@ def find_leaks(
             text = _visible_text(path)
             found += [(path, s) for s in needles if s in text]
     return found
+
+
+def reference_row_strings(pairs: Iterable[tuple[str, str]]) -> list[str]:
+    """How a reference row for each (unit, layer) begins in a CSV file (``P2.S2,role,``):
+    a course's own article leaks if any row of a graded unit reaches a student, whatever its
+    labels (``medialit course add-article`` checks the release and course settings for these
+    next to ``answer_key_strings``)."""
+    return sorted({f"{unit},{layer}," for unit, layer in pairs})

@@ -1,4 +1,5 @@
-"""Instructor commands: ``course init``, ``course demo``, ``grade``, ``feedback``, ``export``."""
+"""Instructor commands: ``course init``, ``course add-article``, ``course demo``, ``grade``,
+``feedback``, ``export``."""
 
 from __future__ import annotations
 
@@ -119,6 +120,33 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add_article(args: argparse.Namespace) -> int:
+    from medialit.course.add_article import add_article
+
+    added = add_article(args.course, args.dir, name=args.name)
+    root = c.open_course(args.course).root
+    print(f"Added {added.name} to the course in {root}:")
+    from medialit.assignment_build import points_text
+
+    for it in added.plan.items:
+        count = len(it.units)
+        graded = f", {count} sentence{'s' * (count != 1)} graded" if it.kind == "tags" else ""
+        print(f"  {it.id}: {it.title} ({points_text(it.points)}{graded})")
+    print(
+        f"  assignment: source/{added.name}/ ({added.points:g} points, the key in its "
+        f"hidden tests only); lessons: source/{added.name}_lessons/ (6 notebooks)"
+    )
+    print(
+        f"  releases generated and checked: no graded answer in release/{added.name}/ or "
+        f"release/{added.name}_lessons/; course mode closes its checks until feedback."
+    )
+    print(
+        f"Next: nbgrader release_assignment {added.name}_lessons and {added.name}; after "
+        f"collecting, 'medialit grade {args.course} {added.name}'."
+    )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     summary = c.demo(
         args.dir,
@@ -193,6 +221,22 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="seconds a cell may run in 'nbgrader validate' (default: %(default)s)",
     )
     q.set_defaults(func=cmd_init)
+
+    q = course_sub.add_parser(
+        "add-article",
+        help="add your own article's lessons and graded assignment to a course",
+        description="Add an article folder (article.txt, reference.csv, optional "
+        "article.json; see 'medialit article new') to a course: six lessons on it (roles, "
+        "statements, evidence, words, framing, agreement) and a graded assignment built from "
+        "the reference's anchor units (genre, thesis, tags per layer), hidden tests holding "
+        "the keys. Both releases are generated and checked: nothing a student receives holds "
+        "an answer the assignment grades. The reference is checked first; on any problem "
+        "nothing is written.",
+    )
+    q.add_argument("course", help="the course folder ('medialit course init')")
+    q.add_argument("dir", help="the article folder")
+    q.add_argument("--name", help="the assignment's name (default: the folder's name)")
+    q.set_defaults(func=cmd_add_article)
 
     q = course_sub.add_parser(
         "demo",

@@ -91,7 +91,7 @@ def read_config(path: Path) -> frozenset[str]:
     locked = data.get("locked", [])
     if not isinstance(locked, list) or not all(isinstance(x, str) for x in locked):
         raise MedialitError(f'{path}: "locked" must be a list of assignment names.')
-    unknown = sorted(set(locked) - kit_assignments())
+    unknown = sorted(set(locked) - kit_assignments() - set(_own_checks(data)))
     if unknown:
         raise MedialitError(
             f"{path}: unknown assignment(s) {', '.join(unknown)}; "
@@ -109,6 +109,33 @@ def current(start: str | Path | None = None) -> CourseConfig:
         return CourseConfig(path, read_config(path))
     except MedialitError as exc:
         return CourseConfig(path, kit_assignments(), problem=str(exc))
+
+
+def _own_checks(data: object) -> dict[str, frozenset[tuple[str, str]]]:
+    """A course's own assignments (``medialit course add-article``) in parsed settings, each
+    with the (unit, layer) checks it closes: ``"checks": {"name": [["P1.S1", "role"], ...]}``.
+    Malformed entries are left out (their assignment is then unknown, so the file is refused)."""
+    checks = data.get("checks", {}) if isinstance(data, dict) else {}
+    if not isinstance(checks, dict):
+        return {}
+    out = {}
+    for name, pairs in checks.items():
+        if isinstance(name, str) and isinstance(pairs, list):
+            good = [tuple(p) for p in pairs if isinstance(p, list) and len(p) == 2]
+            if len(good) == len(pairs) and all(isinstance(x, str) for p in good for x in p):
+                out[name] = frozenset(good)
+    return out
+
+
+def own_checks(path: Path | None) -> dict[str, frozenset[tuple[str, str]]]:
+    """The course's own assignments in a settings file and the checks each closes ({} if
+    there is no file, or it cannot be read)."""
+    if path is None or not path.is_file():
+        return {}
+    try:
+        return _own_checks(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
 
 
 def locked_assignments() -> frozenset[str]:
@@ -132,11 +159,15 @@ def locked_checks() -> frozenset[tuple[str, str]]:
     """
     from medialit.items import ITEMS
 
-    locked = locked_assignments()
+    config = current()
+    locked = config.locked
     pairs: set[tuple[str, str]] = set()
     for item in ITEMS.values():
         if item.assignment in locked:
             pairs |= item.checks()
+    for name, closed in own_checks(config.path).items():
+        if name in locked:
+            pairs |= closed
     return frozenset(pairs)
 
 
@@ -145,21 +176,26 @@ def is_locked(key: str, layer: str) -> bool:
     return (key, layer) in locked_checks()
 
 
-def write_config(path: str | Path, locked) -> Path:
-    """Write a settings file with these assignments locked (atomic)."""
+def write_config(path: str | Path, locked, checks: dict | None = None) -> Path:
+    """Write a settings file with these assignments locked (atomic). ``checks`` adds a
+    course's own assignments with the (unit, layer) checks each closes; those already in the
+    file are kept."""
     from medialit.answers import write_atomic
 
     path = Path(path)
     if path.is_dir():
         path = path / CONFIG_NAME
+    own = {**own_checks(path), **{k: frozenset(map(tuple, v)) for k, v in (checks or {}).items()}}
     names = sorted(set(locked))
-    unknown = sorted(set(names) - kit_assignments())
+    unknown = sorted(set(names) - kit_assignments() - set(own))
     if unknown:
         raise MedialitError(
             f"Unknown assignment(s) {', '.join(unknown)}; "
             f"choose from {', '.join(sorted(kit_assignments()))}."
         )
-    data = {"format": FORMAT, "version": VERSION, "locked": names}
+    data: dict = {"format": FORMAT, "version": VERSION, "locked": names}
+    if own:
+        data["checks"] = {k: sorted(map(list, v)) for k, v in sorted(own.items())}
     write_atomic(path, json.dumps(data, indent=2) + "\n")
     # every student's kernel must read it (MEDIALIT_COURSE_CONFIG on a hub); only the
     # instructor writes it (the atomic write makes it 0600, private like an answers file)
@@ -193,6 +229,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     path = _target(args)
     locked = set(read_config(path))
+    everything = sorted(kit_assignments() | set(own_checks(path)))
     names = args.assignments or []
     if args.action in ("open", "lock"):
         if not names:

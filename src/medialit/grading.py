@@ -158,6 +158,8 @@ def check_item(item_id: str, folder: str | Path = "answers", reference: Any = No
     config = course_mode.current()
     if it.assignment in config.locked:
         return _closed_check(it, sheet, problem, config.problem)
+    if it.keyless:  # a course's own article: the key is in the instructor's source/ only
+        return _closed_check(it, sheet, problem, config.problem, KEYLESS_MESSAGE)
     try:
         key = public_key(item_id, reference)
     except (MedialitError, OSError, KeyError) as exc:
@@ -179,7 +181,20 @@ def check_item(item_id: str, folder: str | Path = "answers", reference: Any = No
     return Score(result.points, total)
 
 
-def _closed_check(it: Item, sheet: Any, problem: str | None, settings_problem: str | None) -> None:
+#: A course's own item has no key a student's kernel can read: the score comes with feedback.
+KEYLESS_MESSAGE = (
+    "Your instructor's grader scores this question from your saved answers; "
+    "your score comes with your feedback for {assignment}."
+)
+
+
+def _closed_check(
+    it: Item,
+    sheet: Any,
+    problem: str | None,
+    settings_problem: str | None,
+    message: str | None = None,
+) -> None:
     """A check in course mode: no score, only whether every part is answered. What is missing
     goes to stderr, so nbgrader's Validate button lists it; an answered item passes."""
     from medialit import course_mode
@@ -194,7 +209,7 @@ def _closed_check(it: Item, sheet: Any, problem: str | None, settings_problem: s
     lines = [f"{it.title} ({_points_text(it.points)}): {status}"]
     if settings_problem:
         lines.append(f"(The course settings could not be read: {settings_problem})")
-    lines.append(course_mode.LOCKED_MESSAGE.format(assignment=it.assignment))
+    lines.append((message or course_mode.LOCKED_MESSAGE).format(assignment=it.assignment))
     _say(lines)
     if problem or todo:
         print(f"Not finished: {it.title}: {todo or problem}", file=sys.stderr)

@@ -11,6 +11,7 @@ Keeping the list here, apart from scoring and widgets, is what keeps the import 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from medialit.errors import MedialitError
@@ -39,6 +40,9 @@ class Item:
     fixed_key: tuple[str, ...] = ()  # choice: the accepted values (not in the reference)
     explain: str = ""  # choice: the expert's reasoning, shown in self-study only
     hint: str = ""  # choice: what to reread when the answer is not accepted
+    #: a course's own item (``medialit course add-article``): its key is only in the hidden
+    #: tests of the course's source/, so no self-check can score it in a student's kernel
+    keyless: bool = False
 
     def checks(self) -> set[tuple[str, str]]:
         """The lesson checks that would reveal this item's answer (for course mode)."""
@@ -207,13 +211,77 @@ def item(item_id: str) -> Item:
     try:
         return ITEMS[item_id]
     except KeyError:
-        raise MedialitError(
-            f"There is no graded item {item_id!r}. Items: {', '.join(ITEMS)}."
-        ) from None
+        pass
+    found = course_item(item_id)
+    if found is not None:
+        return found
+    raise MedialitError(f"There is no graded item {item_id!r}. Items: {', '.join(ITEMS)}.")
 
 
 def assignment_items(assignment: str) -> list[Item]:
-    return [it for it in ITEMS.values() if it.assignment == assignment]
+    kit = [it for it in ITEMS.values() if it.assignment == assignment]
+    return kit or [it for it in COURSE_ITEMS.values() if it.assignment == assignment]
+
+
+# -- a course's own items (``medialit course add-article``) ---------------------------
+#: Beside a course assignment's notebook: its items, without keys (students receive it).
+ITEMS_FILE = "medialit_items.json"
+ITEMS_FORMAT = "medialit-items"
+#: Items registered from assignment folders (``register_items``), by id; never the kit's.
+COURSE_ITEMS: dict[str, Item] = {}
+_FIELDS = ("id", "assignment", "kind", "points", "title", "layer", "units", "article")
+_FIELDS += ("response", "options", "hint")
+
+
+def items_json(items: list[Item]) -> str:
+    """A course assignment's items as ITEMS_FILE holds them: no key, no expert reasoning."""
+    import json
+
+    rows = []
+    for it in items:
+        row = {name: getattr(it, name) for name in _FIELDS}
+        row["units"], row["options"] = list(it.units), [list(o) for o in it.options]
+        rows.append(row)
+    return json.dumps({"format": ITEMS_FORMAT, "items": rows}, indent=1, ensure_ascii=False)
+
+
+def read_items(path: Path) -> list[Item]:
+    """The items in an ITEMS_FILE (keyless); MedialitError if it is not one."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != ITEMS_FORMAT:
+            raise ValueError(f'no "format": "{ITEMS_FORMAT}"')
+        found = []
+        for row in data["items"]:
+            fields = {name: row[name] for name in _FIELDS}
+            fields["units"] = tuple(str(u) for u in row["units"])
+            fields["options"] = tuple((str(a), str(b)) for a, b in row["options"])
+            fields["points"] = float(fields["points"])
+            if fields["kind"] not in (*AUTO_KINDS, "manual") or fields["id"] in ITEMS:
+                raise ValueError(f"item {fields['id']!r} cannot be defined here")
+            found.append(Item(**fields, keyless=True))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise MedialitError(f"{path}: not a readable list of graded items ({exc}).") from exc
+    return found
+
+
+def register_items(folder: str | Path) -> list[Item]:
+    """Learn the items of the course assignment in ``folder`` (its ITEMS_FILE)."""
+    found = read_items(Path(folder) / ITEMS_FILE)
+    COURSE_ITEMS.update({it.id: it for it in found})
+    return found
+
+
+def course_item(item_id: str, folder: str | Path | None = None) -> Item | None:
+    """A course's own item: registered, or read from ITEMS_FILE in ``folder`` (default: the
+    current folder, where a student's notebook runs). None if there is none."""
+    if item_id not in COURSE_ITEMS:
+        path = Path(folder or Path.cwd()) / ITEMS_FILE
+        if path.is_file():
+            return {it.id: it for it in read_items(path)}.get(item_id)
+    return COURSE_ITEMS.get(item_id)
 
 
 # -- keys (from the public reference) ------------------------------------------------

@@ -24,6 +24,10 @@ One module per step, the way nbgrader keeps one preprocessor per file:
 ``hide_keys``      the feedback preprocessor that strips hidden tests
 ``export``         per-question and LMS CSV files
 ``demo``           ``medialit course demo``
+``add_article``    ``medialit course add-article``: an instructor's own article, key in source/
+``article_plan``   which of its anchors are graded, their keys, the rows students never get
+``article_notebooks``  its assignment and lesson notebooks
+``article_lessons``    the students' side: its tagger and the lessons' partial reference
 =================  ==========================================================================
 
 How a grade is made, and why no student can forge it: see ``batch`` and ``scoring_step``.

@@ -8,6 +8,8 @@ This module reads those calls from the course's ``source/<assignment>/*.ipynb`` 
 instructor's copy, never a file from a submission) with ``answer_keys.hidden_score_call``:
 the item id and the key are literals (``ast.literal_eval``), so nothing in a notebook is ever
 executed to learn a key.
+A course's own article (``medialit course add-article``) defines its items in
+``source/<assignment>/medialit_items.json`` (``items.ITEMS_FILE``), read from there too.
 A test cell that holds anything else is not a medialit check; the grader cannot score it
 without running the student's code, so it is reported and left to be graded by hand.
 """
@@ -21,7 +23,7 @@ from typing import Any
 
 from medialit.answer_keys import hidden_score_call
 from medialit.errors import MedialitError
-from medialit.items import ITEMS, Item
+from medialit.items import ITEMS, ITEMS_FILE, Item, read_items
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ def read_test_cells(source_notebook: Path, assignment: str) -> dict[str, TestCel
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise MedialitError(f"The source notebook {source_notebook} cannot be read: {exc}") from exc
     cells: dict[str, TestCell] = {}
+    own_items = course_items(source_notebook.parent)
     for cell in nb.get("cells", []):
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if not meta.get("grade") or meta.get("solution") or cell.get("cell_type") != "code":
@@ -58,6 +61,8 @@ def read_test_cells(source_notebook: Path, assignment: str) -> dict[str, TestCel
             continue
         item_id, key = found
         it = ITEMS.get(item_id) if isinstance(item_id, str) else None
+        if it is None and isinstance(item_id, str):
+            it = own_items.get(item_id)
         if it is None:
             cells[grade_id] = TestCell(
                 grade_id, name, points, None, problem=f"it scores an unknown item {item_id!r}"
@@ -73,6 +78,14 @@ def read_test_cells(source_notebook: Path, assignment: str) -> dict[str, TestCel
         else:
             cells[grade_id] = TestCell(grade_id, name, points, it, key)
     return cells
+
+
+def course_items(folder: Path) -> dict[str, Item]:
+    """The items a course defined for its own article (``medialit course add-article``),
+    read from the instructor's source folder, never from a submission: id -> Item."""
+    if not (folder / ITEMS_FILE).is_file():
+        return {}
+    return {it.id: it for it in read_items(folder / ITEMS_FILE)}
 
 
 def key_problems(cells: dict[str, TestCell]) -> list[str]:

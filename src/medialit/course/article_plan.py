@@ -1,0 +1,205 @@
+"""What a course's own article is graded on, and what its lessons may show.
+
+``plan_article`` turns an article, its instructor's reference and its metadata into the graded
+assignment's items with their keys, the taggers the assignment shows, the model answers of
+the source notebook, and the (unit, layer) rows the students' side must never carry.
+
+Which anchors are graded: in each layer, every other anchor unit in reading order (the first,
+the third, ...); a layer with one anchor grades it. The other anchors stay for the lessons,
+where the expert's reading and reasoning are shown on them, so a student practises on half
+the clear cases and is graded on the other half. The thesis question offers the first
+sentence (not the headline) the expert reads as the thesis, among up to three claims; the
+genre question is asked only when the metadata names an opinion or news section. Keys come
+from ``items.public_key`` on the instructor's reference, so they follow the kit's own rules
+(for example, evidence types are keyed only where "evidence" is the one accepted role).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from medialit.items import COURSE_ITEMS, ITEMS, Item, public_key
+
+#: metadata section -> the genre option it makes the right answer
+SECTION_GENRES = {
+    "opinion": "opinion",
+    "op-ed": "opinion",
+    "oped": "opinion",
+    "editorial": "opinion",
+    "column": "opinion",
+    "columns": "opinion",
+    "opinions": "opinion",
+    "ideas": "opinion",
+    "commentary": "opinion",
+    "news": "news",
+}
+#: (layer, item suffix, title, points), in the order the assignment asks them
+TAG_ITEMS = (
+    ("role", "roles", "Sentence roles", 3),
+    ("statement", "statements", "Statement types", 3),
+    ("evidence", "evidence_types", "Evidence types", 2),
+    ("devices", "devices", "Devices", 4),
+    ("frame", "frames", "Frame functions", 2),
+)
+#: the assignment's taggers: each shows these layers (of those that have an item)
+TAGGERS = (("role", "statement", "evidence"), ("devices", "frame"))
+
+
+@dataclass
+class ArticlePlan:
+    """Everything the notebooks need, decided once from the instructor's reference."""
+
+    name: str
+    items: list[Item]  # instructor-side (a choice keeps its fixed key)
+    keys: dict[str, Any]  # item id -> the key the hidden test holds
+    taggers: list[tuple[list[str], list[str]]]  # (layers, units) per tagger
+    model: dict[str, Any]  # fill_answers(...) keyword arguments: full marks
+    withheld: set[tuple[str, str]] = field(default_factory=set)  # rows students never get
+
+    def item(self, suffix: str) -> Item | None:
+        return next((it for it in self.items if it.id == f"{self.name}_{suffix}"), None)
+
+    @property
+    def checks(self) -> list[list[str]]:
+        """The (unit, layer) checks course mode closes for this assignment."""
+        return sorted(map(list, self.withheld))
+
+
+def genre_of(metadata: dict) -> str | None:
+    """The genre the metadata's section gives ("opinion", "news"), or None."""
+    section = metadata.get("section")
+    value = section.get("value") if isinstance(section, dict) else section
+    if not isinstance(value, str):
+        return None
+    return SECTION_GENRES.get(value.strip().lower())
+
+
+def _spread(units: list[str], count: int) -> list[str]:
+    """``count`` of ``units`` spread evenly (the first and the last among them)."""
+    if len(units) <= count:
+        return units
+    step = (len(units) - 1) / (count - 1)
+    return [units[round(i * step)] for i in range(count)]
+
+
+def _thesis_options(article: Any, ref: Any) -> tuple[list[str], list[str]]:
+    """(options, right ones): the first body sentence read as the thesis, and claims."""
+    body = [u for u in article.ids if u != "P0.S1"]
+    roles = {u: ref.entry(u, "role") for u in body}
+    firm = [u for u in body if roles[u].anchor and "thesis" in roles[u].accepted]
+    loose = [u for u in body if "thesis" in roles[u].accepted]
+    thesis = (firm or loose)[:1]
+    claims = [u for u in body if roles[u].anchor and roles[u].label == ("claim",)]
+    if not thesis or not claims:
+        return [], []
+    options = [u for u in article.ids if u in set(thesis) | set(_spread(claims, 3))]
+    return options, thesis
+
+
+def _graded_units(ref: Any, layer: str) -> list[str]:
+    anchors = [e.unit for e in ref.anchors(layer)]
+    if layer == "evidence":  # keyed only where "evidence" is the one accepted role
+        anchors = [
+            u
+            for u in anchors
+            if ref.entry(u, "role").anchor and ref.entry(u, "role").accepted == ("evidence",)
+        ]
+    return anchors[::2]
+
+
+def plan_article(name: str, article: Any, ref: Any, metadata: dict) -> ArticlePlan:
+    """The graded assignment for one article. Students get the article as a folder called
+    ``name``, so ``name`` is also the article key their answers carry."""
+    kit = ITEMS["a1_genre"], ITEMS["a1_thesis"]
+    items: list[Item] = []
+    genre = genre_of(metadata)
+    if genre is not None:
+        items.append(
+            Item(
+                f"{name}_genre",
+                name,
+                "choice",
+                1,
+                "Genre",
+                response="genre",
+                options=kit[0].options,
+                fixed_key=(genre,),
+                hint="Look again at where it was published and at what it asks you to believe.",
+                keyless=True,
+            )
+        )
+    options, _ = _thesis_options(article, ref)
+    if options:
+        items.append(
+            Item(
+                f"{name}_thesis",
+                name,
+                "thesis",
+                2,
+                "The thesis",
+                response="thesis",
+                units=tuple(options),
+                article=name,
+                hint=kit[1].hint,
+                keyless=True,
+            )
+        )
+    for layer, suffix, title, points in TAG_ITEMS:
+        units = _graded_units(ref, layer)
+        if units:
+            items.append(
+                Item(
+                    f"{name}_{suffix}",
+                    name,
+                    "tags",
+                    points,
+                    title,
+                    layer=layer,
+                    units=tuple(units),
+                    article=name,
+                    keyless=True,
+                )
+            )
+    COURSE_ITEMS.update({it.id: it for it in items})  # public_key finds them by id
+    keys = {it.id: public_key(it.id, ref) for it in items}
+    items = [it for it in items if keys[it.id]]  # a layer whose picks all dropped out
+    keys = {it.id: keys[it.id] for it in items}
+    withheld: set[tuple[str, str]] = set()
+    for it in items:
+        withheld |= {pair for pair in it.checks() if pair[1] != "response"}
+    # a role row also tells whether the evidence layer applies: hide both together
+    withheld |= {(u, "evidence") for u, layer in list(withheld) if layer == "role"}
+    taggers = []
+    for layers in TAGGERS:
+        present = [it for it in items if it.kind == "tags" and it.layer in layers]
+        if not present:
+            continue
+        shown = {u for it in present for u in it.units}
+        chosen = [lay for lay in layers if any(it.layer == lay for it in present)]
+        if "evidence" in chosen and "role" not in chosen:
+            chosen.insert(0, "role")
+        taggers.append((chosen, [u for u in article.ids if u in shown]))
+    return ArticlePlan(name, items, keys, taggers, _model(items, keys, ref, taggers), withheld)
+
+
+def _model(items: list[Item], keys: dict, ref: Any, taggers: list) -> dict[str, Any]:
+    """fill_answers(...) arguments that earn full marks: the expert's reading throughout."""
+    tags: dict[str, dict[str, list[str]]] = {}
+    for layers, units in taggers:
+        for unit in units:
+            for layer in layers:
+                entry = ref.entry(unit, layer)
+                if not entry.applicable:
+                    continue
+                chosen = list(entry.label) or (["none"] if layer in ("devices", "frame") else [])
+                if chosen:
+                    tags.setdefault(unit, {})[layer] = chosen
+    responses = {
+        it.response or "": keys[it.id][0] for it in items if it.kind in ("choice", "thesis")
+    }
+    out: dict[str, Any] = {"tags": tags, "responses": responses}
+    article = next((it.article for it in items if it.kind == "tags"), None)
+    if article is not None:
+        out["article"] = article
+    return out
