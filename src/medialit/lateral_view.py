@@ -63,7 +63,14 @@ def _sources_html(sources: Sequence[Source]) -> str:
 def _fact_html(f: Fact) -> str:
     label = "Unconfirmed" if f.status == "unconfirmed" else f"As of {f.as_of}"
     quote = _quoted_html(f.quote, f.quote_from)
-    cited = f'<p class="ml-note">Sources: {_sources_html(f.sources)}</p>' if f.sources else ""
+    n = len(f.sources)
+    cited = (
+        f'<details class="ml-note"><summary>{n} source{"s" if n > 1 else ""}: '
+        f"{_esc('; '.join(s.outlet for s in f.sources))}</summary>"
+        f"<p>{_sources_html(f.sources)}</p></details>"
+        if f.sources
+        else ""
+    )
     return f"<li><p><b>{_esc(label)}.</b> {_esc(f.fact)}</p>{quote}{cited}</li>"
 
 

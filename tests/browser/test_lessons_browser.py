@@ -20,7 +20,7 @@ from medialit import paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-LESSONS = sorted(p.name for p in paths.notebooks_dir().glob("0[0-8]_*.ipynb"))
+LESSONS = sorted(p.name for p in paths.notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
 FOLDER = "lessons"
 #: What each kind of code cell must show once rendered (CSS class added by the kit).
 EXPECTED = {
@@ -31,6 +31,7 @@ EXPECTED = {
     "tag(": ".medialit-tagger",
     "verdicts(": ".ml-verdicts",
     "show_rewrite(": ".ml-rewrite",
+    "open_result(": ".ml-open-result",
 }
 
 
