@@ -19,7 +19,6 @@ opens a notebook with the python3 kernel, so opening one does not mark it modifi
 from __future__ import annotations
 
 import argparse
-import copy
 import re
 import sys
 from dataclasses import dataclass, field
@@ -27,28 +26,17 @@ from pathlib import Path
 
 import nbformat
 
+from medialit import assignment_build
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "tools" / "lessons"
 NOTEBOOKS = ROOT / "notebooks"
 CONTENTS = "00_contents"
 IMPORT_LINE = "from medialit.lessons import *"
 HEADER_FIELDS = ("title", "description", "time", "difficulty", "prerequisites", "data")
-KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-#: The notebook metadata JupyterLab 4 writes on opening a notebook with ipykernel's python3
-#: kernel (the kernelspec, and the kernel's language_info). A notebook that carries exactly
-#: this opens unmodified; on a Python other than ``version``, JupyterLab changes that field.
-NOTEBOOK_METADATA = {
-    "kernelspec": KERNELSPEC,
-    "language_info": {
-        "codemirror_mode": {"name": "ipython", "version": 3},
-        "file_extension": ".py",
-        "mimetype": "text/x-python",
-        "name": "python",
-        "nbconvert_exporter": "python",
-        "pygments_lexer": "ipython3",
-        "version": "3.11.7",
-    },
-}
+#: What JupyterLab 4 writes on opening a notebook with ipykernel's python3 kernel, shared with
+#: the assignments (``medialit.assignment_build``), so opening a notebook does not mark it modified.
+NOTEBOOK_METADATA = assignment_build.NOTEBOOK_METADATA
 _FENCE = re.compile(r"^```python\n(.*?)^```\s*$", re.S | re.M)
 
 
@@ -149,18 +137,16 @@ def footer(lesson: Lesson, following: Lesson | None) -> str:
 
 def notebook_metadata() -> dict:
     """A fresh copy of ``NOTEBOOK_METADATA`` for one notebook."""
-    return copy.deepcopy(NOTEBOOK_METADATA)
+    return assignment_build.notebook_metadata()
 
 
 def self_contained(call: str, module: str = "medialit.lessons") -> str:
     """``tag(...)`` -> ``from medialit.lessons import tag; tag(...)``: one line that runs even
-    if the notebook's import cell was not run first. An import line is left as it is."""
-    if call.startswith(("from ", "import ")):
-        return call
-    name = call.split("(", 1)[0].strip()
-    if not name.isidentifier():
-        raise SystemExit(f"A code cell must be one call into the kit, like tag(...): {call!r}")
-    return f"from {module} import {name}; {call}"
+    if the notebook's import cell was not run first (``assignment_build.self_contained``)."""
+    try:
+        return assignment_build.self_contained(call, module)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from exc
 
 
 def notebook(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
