@@ -197,6 +197,10 @@ def test_fallacy_examples_are_verbatim_and_left_out_rows_exist():
     named = re.findall(r"\(([a-z_]+(?:, [a-z_]+)*)\)", data["04.left_out"]["model"])
     names = {n for group in named for n in group.split(", ")}
     assert {"test_halt", "stockholm", "hamburg"} <= names <= ids, names - ids
+    for key in ("08.selective", "09.kit_sources"):  # other model answers that name rows
+        named = re.findall(r"\(([a-z_]+(?:, [a-z_]+)*)\)", data[key]["model"])
+        names = {n for group in named for n in group.split(", ")}
+        assert names and names <= ids, (key, names - ids)
 
 
 def test_the_kit_rewrites_live_only_in_rewrites_csv():
