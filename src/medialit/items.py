@@ -196,10 +196,9 @@ _ITEMS = (
         ),
         fixed_key=("B1",),
         explain="The tweet is the record of the words: nothing is closer to the source. B2 and "
-        "B4 quote the words the same day and are good second choices, but they are copies of "
-        "the record. B3 puts part of the tweet in its own words, so it cannot confirm the exact "
-        "wording. B5 is a column from months later that does not quote the tweet: a column "
-        "interprets; it cannot confirm what was said.",
+        "B3 quote the words the same day, and B4 shows the tweet itself: good second choices, "
+        "but copies of the record. B5 is a column from months later that does not quote the "
+        "tweet: a column interprets; it cannot confirm what was said.",
         hint="Which result is the words themselves, not a report or an argument about them?",
     ),
     Item("a4_response", "a4_capstone", "manual", 4, "The same standard for both sides?"),
