@@ -529,3 +529,14 @@ def test_in_a_notebook_the_self_check_is_wrapped_text(tmp_path, monkeypatch, cap
     assert bundle["text/plain"].startswith("Sentence roles (3 points): you answered")
     assert bundle["text/html"].count("<p ") == len(bundle["text/plain"].splitlines())
     assert "<script" not in bundle["text/html"] and checked.sentence.startswith("Score: ")
+
+
+def test_self_check_scores_a_file_for_another_assignment_as_the_grader_does(tmp_path, capsys):
+    """Does the self-check give 0, with the grader's reason, for an answers file saved for
+    another assignment under this assignment's name, as medialit grade does?"""
+    folder = tmp_path / "answers"
+    _write_model(folder, "a2_evidence")
+    (folder / "a2_evidence.json").rename(folder / "a1_claims.json")
+    assert score_item("a1_roles", key=public_key("a1_roles"), folder=folder) == 0
+    assert "holds answers for a2_evidence, not a1_claims" in capsys.readouterr().out
+    assert float(check_item("a1_roles", folder=folder)) == 0

@@ -198,7 +198,7 @@ def _clamp(it: Item, fraction: float) -> float:
 def score(it: Item, sheet: AnswerSheet | None, problem: str | None, key: Any) -> Result:
     """Score one item against a key; the lines never name an accepted label."""
     head = f"{it.title} ({_points_text(it.points)})"
-    if sheet is None:
+    if sheet is None or problem is not None:  # as the grader: a sheet it cannot grade is 0
         return Result(0.0, [f"{head}: {problem}", f"Score: 0 of {_fmt(it.points)}."], [], None)
     lines: list[str] = []
     misses: list[str] = []
