@@ -106,6 +106,16 @@ def _private(folder: Path) -> None:
         path.chmod(0o700 if path.is_dir() else 0o600)
 
 
+def _warn_if_readable(path: Path, progress: Progress) -> None:
+    """The instructor's reference is the key: say so when other users can read it (a copied
+    or hand-edited file is often 0644; the author mode saves it 0600)."""
+    if path.stat().st_mode & 0o044:
+        progress(
+            f"warning: {path} is the answer key and other users can read it; "
+            f"run 'chmod 600 {path}'."
+        )
+
+
 def _article_copy(article_dir: Path, target: Path) -> None:
     """What students may read of the article: its text and metadata, never a reference."""
     target.mkdir(parents=True)
@@ -199,6 +209,7 @@ def add_article(
             "author mode), then check it with 'medialit reference check DIR'."
         )
     reference = load_reference(folder)
+    _warn_if_readable(folder / FOLDER_REFERENCE, progress)
     metadata = _metadata(folder)
     plan = plan_article(name, article, reference, metadata)
     if not any(it.kind == "tags" for it in plan.items):

@@ -3,7 +3,8 @@
 ``medialit course add-article`` hands students a copy of the article as a folder
 (``<name>/article.txt``, ``article.json``) beside their notebooks. The lessons' copy also
 holds ``lesson_reference.csv``: the instructor's reference with every row the assignment
-grades left out (``article_plan``), so nothing a student's kernel can read gives a graded
+grades left out (``article_plan``), and any reason on a kept row that names a graded answer
+replaced (``write_lesson_reference``), so nothing a student's kernel can read gives a graded
 answer away. The kit's reference loader wants every unit in every layer, so this module reads
 that partial file into the same ``Reference`` object the tagger's Check button and the
 agreement figures use: a row that is not there reads as "the expert reference has no reading
@@ -14,6 +15,7 @@ compare with, and its questions are scored by the instructor's grader.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from html import escape as esc
 from pathlib import Path
@@ -141,9 +143,55 @@ def my_agreement(
     display(HTML("".join(parts)))
 
 
+#: What the lessons show instead of a reason that would name a graded answer.
+REASON_LEFT_OUT = (
+    "The expert's reason is left out here: it would give away the answer to a graded question."
+)
+_UNIT_ID = re.compile(r"\bP\d+\.S\d+\b")
+
+
+def _label_pattern(label: str) -> re.Pattern[str]:
+    """A label as a reason would write it, in any form (``quote``: quoted, quotation;
+    ``loaded_language``: loaded language; ``policy``: policies)."""
+    words = label.replace("_", " ").strip().lower()
+    stem = words[:-1] if len(words) > 4 and words[-1] in "ey" else words
+    return re.compile(rf"\b{re.escape(stem)}", re.I)
+
+
+def _graded_labels(rows: list[list[str]], columns: dict[str, int], withheld) -> dict:
+    """unit -> patterns of every label accepted on a withheld row of that unit."""
+    out: dict[str, list[re.Pattern[str]]] = {}
+    for row in rows:
+        if len(row) <= max(columns["accepted"], columns["label"]):
+            continue
+        if (row[0].strip(), row[1].strip()) not in withheld:
+            continue
+        labels = {*_split(row[columns["accepted"]]), *_split(row[columns["label"]])}
+        out.setdefault(row[0].strip(), []).extend(
+            _label_pattern(x) for x in sorted(labels - {"none"})
+        )
+    return out
+
+
+def _gives_away(row: list[str], reason: str, graded: dict) -> bool:
+    """Does this reason name a graded answer: a label accepted on a withheld row of its own
+    sentence, or of a sentence it names (by id; "the headline" is P0.S1)?"""
+    named = {row[0].strip(), *_UNIT_ID.findall(reason)}
+    if "headline" in reason.lower():
+        named.add("P0.S1")
+    return any(p.search(reason) for unit in named for p in graded.get(unit, ()))
+
+
 def write_lesson_reference(source: Path, target: Path, withheld: set[tuple[str, str]]) -> int:
-    """Copy the instructor's reference CSV to ``target`` without the withheld rows (the rows
-    are copied as they are, quoting included); returns how many rows were left out."""
+    """Copy the instructor's reference CSV to ``target`` without the withheld rows; returns
+    how many rows were left out.
+
+    A kept row keeps its reading, but not a reason that names a graded answer: the expert's
+    reason for one layer often names another ("'To be fair' marks a concession" on the
+    devices row of a sentence whose role is graded) or another sentence ("keep 'thesis' for
+    the headline and P2.S2"). Such a reason is replaced by ``REASON_LEFT_OUT``. A reason that
+    gives an answer away without naming its sentence or its label cannot be found this way,
+    so a reason should be about its own sentence and layer."""
     import csv
     import io
 
@@ -151,13 +199,21 @@ def write_lesson_reference(source: Path, target: Path, withheld: set[tuple[str, 
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or rows[0][:2] != ["id", "layer"]:
         raise MedialitError(f"{source}: not a reference CSV (its header is not id,layer,...).")
+    columns = {name.strip(): i for i, name in enumerate(rows[0])}
+    if not {"label", "accepted", "rationale"} <= set(columns):
+        raise MedialitError(f"{source}: not a reference CSV (no label, accepted, rationale).")
+    graded = _graded_labels(rows[1:], columns, withheld)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(rows[0])
     dropped = 0
-    for row in rows:
+    for row in rows[1:]:
         if len(row) >= 2 and (row[0].strip(), row[1].strip()) in withheld:
             dropped += 1
             continue
+        at = columns["rationale"]
+        if len(row) > at and _gives_away(row, row[at], graded):
+            row = [*row[:at], REASON_LEFT_OUT, *row[at + 1 :]]
         writer.writerow(row)
     target.write_text(out.getvalue(), encoding="utf-8")
     return dropped

@@ -6,8 +6,11 @@ the source notebook, and the (unit, layer) rows the students' side must never ca
 
 Which anchors are graded: in each layer, every other anchor unit in reading order (the first,
 the third, ...); a layer with one anchor grades it. The other anchors stay for the lessons,
-where the expert's reading and reasoning are shown on them, so a student practises on half
-the clear cases and is graded on the other half. The thesis question offers the first
+where the expert's reading and reasoning are shown on them, so a student practises on about
+half the clear cases and is graded on the others. Roles first leave out the sentences another
+question settles the role of (the thesis options, which are the thesis and claims, and the
+sentences graded for their evidence type, which the expert reads as evidence only): the plan
+is public, so grading their role would give it away. The thesis question offers the first
 sentence (not the headline) the expert reads as the thesis, among up to three claims; the
 genre question is asked only when the metadata names an opinion or news section. Keys come
 from ``items.public_key`` on the instructor's reference, so they follow the kit's own rules
@@ -97,8 +100,9 @@ def _thesis_options(article: Any, ref: Any) -> tuple[list[str], list[str]]:
     return options, thesis
 
 
-def _graded_units(ref: Any, layer: str) -> list[str]:
-    anchors = [e.unit for e in ref.anchors(layer)]
+def _graded_units(ref: Any, layer: str, taken: frozenset[str] = frozenset()) -> list[str]:
+    """Every other anchor of the layer in reading order, leaving out ``taken`` units."""
+    anchors = [e.unit for e in ref.anchors(layer) if e.unit not in taken]
     if layer == "evidence":  # keyed only where "evidence" is the one accepted role
         anchors = [
             u
@@ -145,8 +149,11 @@ def plan_article(name: str, article: Any, ref: Any, metadata: dict) -> ArticlePl
                 keyless=True,
             )
         )
+    # another question settles a sentence's role: an evidence type is graded only where the
+    # expert reads the sentence as evidence, and the thesis options are the thesis and claims
+    settled = frozenset(options) | frozenset(_graded_units(ref, "evidence"))
     for layer, suffix, title, points in TAG_ITEMS:
-        units = _graded_units(ref, layer)
+        units = _graded_units(ref, layer, settled if layer == "role" else frozenset())
         if units:
             items.append(
                 Item(
