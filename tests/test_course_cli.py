@@ -344,3 +344,19 @@ def test_the_course_settings_file_is_readable_by_students_and_written_by_the_ins
     assert mode == 0o644
     course_mode.write_config(path, [])  # reopening keeps it readable
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_students_work_and_grades_are_the_instructors_alone(tmp_path):
+    """On a shared machine, are the folders with students' work, feedback and grades closed to
+    every other user (0700) from course init on, and closed again by any later command?"""
+    import stat
+
+    from medialit.course.folder import PRIVATE_FOLDERS, open_course
+    from medialit.course.init_course import init_course
+
+    course = init_course(tmp_path / "course", assignments=["a1_claims"], progress=lambda _: None)
+    for name in PRIVATE_FOLDERS:
+        assert stat.S_IMODE((course.root / name).stat().st_mode) == 0o700, name
+    (course.root / "feedback").chmod(0o755)  # as nbgrader or a careless copy might leave it
+    open_course(course.root)
+    assert stat.S_IMODE((course.root / "feedback").stat().st_mode) == 0o700

@@ -8,6 +8,7 @@ A course folder is what ``medialit course init`` makes: ``nbgrader_config.py``, 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -98,14 +99,34 @@ class Course:
             )
 
 
+#: Folders of a course that hold students' work, feedback or grades. They are the
+#: instructor's alone (0700), so on a shared machine no student can read a classmate's
+#: feedback or the class's grades by guessing a path, whatever mode the files inside have
+#: (nbgrader copies feedback files to the exchange with their own mode, so the files stay
+#: readable and only the folders are closed).
+PRIVATE_FOLDERS = ("submitted", "autograded", "feedback", REPORTS, SCRATCH)
+
+
+def close_private_folders(root: Path) -> None:
+    """Make (if need be) the course's private folders and take every other user's access away.
+    A folder someone else owns (a co-instructor's) is left as it is."""
+    for name in PRIVATE_FOLDERS:
+        folder = root / name
+        folder.mkdir(exist_ok=True)
+        with contextlib.suppress(PermissionError):
+            folder.chmod(0o700)
+
+
 def open_course(directory: str | Path) -> Course:
-    """An existing course folder, or a clear error saying how to make one."""
+    """An existing course folder, or a clear error saying how to make one. Its private
+    folders are closed to other users every time (``close_private_folders``)."""
     root = Path(directory).resolve()
     if not (root / CONFIG_NAME).is_file():
         raise MedialitError(
             f"{root} is not a course folder (no {CONFIG_NAME}). "
             f"Create one with 'medialit course init {directory}'."
         )
+    close_private_folders(root)
     return Course(root)
 
 

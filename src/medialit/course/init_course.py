@@ -16,6 +16,7 @@ from medialit.course.folder import (
     Course,
     Progress,
     assignment_folders,
+    close_private_folders,
     kit_sources,
     stderr,
 )
@@ -125,7 +126,7 @@ def _make(
             root / "source" / folder.name,
             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "answers"),
         )
-    (root / "submitted").mkdir(exist_ok=True)
+    close_private_folders(root)  # submitted/, autograded/, feedback/, reports/: instructor only
     # Course mode: the lessons' expert checks for the kit's graded assignments stay closed
     # until the instructor reopens them after feedback (``medialit course checks open NAME``).
     graded = [p.name for p in folders if p.name in course_mode.kit_assignments()]
