@@ -107,12 +107,15 @@ class Course:
 PRIVATE_FOLDERS = ("submitted", "autograded", "feedback", REPORTS, SCRATCH)
 
 
-def close_private_folders(root: Path) -> None:
-    """Make (if need be) the course's private folders and take every other user's access away.
-    A folder someone else owns (a co-instructor's) is left as it is."""
+def close_private_folders(root: Path, *, create: bool = False) -> None:
+    """Take every other user's access away from the course's private folders (making them
+    first when ``create``). A folder someone else owns (a co-instructor's) is left as it is."""
     for name in PRIVATE_FOLDERS:
         folder = root / name
-        folder.mkdir(exist_ok=True)
+        if create:
+            folder.mkdir(exist_ok=True)
+        elif not folder.is_dir() or folder.is_symlink():
+            continue
         with contextlib.suppress(PermissionError):
             folder.chmod(0o700)
 

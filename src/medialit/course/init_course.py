@@ -126,7 +126,9 @@ def _make(
             root / "source" / folder.name,
             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "answers"),
         )
-    close_private_folders(root)  # submitted/, autograded/, feedback/, reports/: instructor only
+    close_private_folders(
+        root, create=True
+    )  # submitted/, autograded/, feedback/, reports/: instructor only
     # Course mode: the lessons' expert checks for the kit's graded assignments stay closed
     # until the instructor reopens them after feedback (``medialit course checks open NAME``).
     graded = [p.name for p in folders if p.name in course_mode.kit_assignments()]
