@@ -7,17 +7,18 @@ uses trafilatura); a text file is kept as it is, so its units and offsets are ex
 ``load_article`` gives for the file itself. Either way the units come from
 ``medialit.article.segment``, the same code that cuts the seed.
 
-Every check runs before anything is written: a file that cannot be read, is too big, is binary
-or empty, a page with no article, an article that is not in English (the scheme, the lessons
-and the cue words are English; language identification is py3langid's, whose model ships in
-the package), a given date or address that is not one, or a DIR that already holds files
-(unless ``force``). Then the folder is written in a temporary folder beside DIR and renamed
-into place, so a failure leaves nothing half-written. The folder's format is described in
-``medialit.article_folder``.
+Every check runs before anything is written: a file that cannot be read, is too big, is binary,
+compressed (a ``.html.gz``) or empty, a page with no article, an article that is not in
+English (the scheme, the lessons and the cue words are English; language identification is
+py3langid's, whose model ships in the package), a given date or address that is not one, or
+a DIR that already holds files (unless ``force``). Then the folder is written in a temporary
+folder beside DIR and renamed into place, so a failure leaves nothing half-written. The
+folder's format is described in ``medialit.article_folder``.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import shutil
@@ -45,8 +46,12 @@ LANGUAGE = "en"
 #: A page whose body has fewer words than this has no article, only page furniture.
 MIN_PAGE_WORDS = 40
 _HTML_START = re.compile(
-    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+    r"^\ufeff?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+    re.I | re.S,
 )
+#: How compressed files and archives begin, and what to call them.
+_PACKED = {b"\x1f\x8b": "gzip", b"PK\x03\x04": "ZIP", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz",
+           b"7z\xbc\xaf\x27\x1c": "7-Zip", b"(\xb5/\xfd": "zstd"}  # fmt: skip
 
 _TEXT_FORMAT = (
     "a UTF-8 text file with the headline on the first line and a blank line between paragraphs"
@@ -195,16 +200,28 @@ def _kind(source: Path, data: bytes) -> str:
             f"{source} is a web archive, not a web page; save the article again with 'Save page "
             "as' and 'Web page, HTML only' or 'Web page, complete'."
         )
+    for magic, name in _PACKED.items():
+        if data.startswith(magic):
+            raise MedialitError(
+                f"{source} is a compressed {name} file, not a web page; unpack it first and "
+                "give the .html file inside."
+            )
     if data.startswith(b"%PDF-"):
         raise MedialitError(
             f"{source} is a PDF; copy the article's text into a .txt file ({_TEXT_FORMAT})."
         )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # a page saved as UTF-16 (it says so with its byte-order mark): judge its text
+        head = data[:8192].decode("utf-16", errors="replace")
+        if suffix in HTML_SUFFIXES or _HTML_START.match(head):
+            return "html"
+        raise MedialitError(f"{source} is UTF-16 text; save it again as UTF-8.")
     if b"\x00" in data[:65536] or not _looks_textual(data):
         raise MedialitError(
             f"{source} is a binary file, not a web page or text; give a saved .html page or "
             f"{_TEXT_FORMAT}."
         )
-    if suffix in HTML_SUFFIXES or _HTML_START.match(data[:4096]):
+    if suffix in HTML_SUFFIXES or _HTML_START.match(data[:4096].decode("utf-8", "replace")):
         return "html"
     return "text"
 
