@@ -13,6 +13,7 @@ import signal
 from pathlib import Path
 
 import pytest
+from reference_files import article_folder, saved_row
 
 from medialit import paths
 from medialit.author_model import NOT_APPLICABLE, AuthorModel, ReferenceChangedError
@@ -25,18 +26,7 @@ LAYERS = ("role", "statement", "evidence", "devices", "frame")
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "myarticle"
-    folder.mkdir()
-    shutil.copy(paths.data_file("practice_oped.txt"), folder / "article.txt")
-    return folder
-
-
-def on_disk(folder: Path, unit: str, layer: str) -> dict[str, str]:
-    with (folder / "reference.csv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row["id"] == unit and row["layer"] == layer:
-                return row
-    raise AssertionError(f"no row {unit} {layer}")
+    return article_folder(tmp_path, reference=None)
 
 
 def test_a_new_reference_is_every_row_not_annotated_yet(folder):
@@ -60,7 +50,7 @@ def test_a_new_reference_is_every_row_not_annotated_yet(folder):
 def test_label_is_an_anchor_until_another_label_is_accepted(folder):
     model = AuthorModel(folder)
     model.choose("P0.S1", "role", "thesis")
-    assert on_disk(folder, "P0.S1", "role") | {"rationale": ""} == {
+    assert saved_row(folder, "P0.S1", "role") | {"rationale": ""} == {
         "id": "P0.S1",
         "layer": "role",
         "label": "thesis",
@@ -70,17 +60,17 @@ def test_label_is_an_anchor_until_another_label_is_accepted(folder):
         "rationale": "",
     }
     model.set_accepted("P0.S1", "role", "claim")
-    row = on_disk(folder, "P0.S1", "role")
+    row = saved_row(folder, "P0.S1", "role")
     assert (row["accepted"], row["anchor"]) == ("thesis;claim", "no")
     model.choose("P0.S1", "role", "concession")  # a new label keeps the alternatives
-    assert on_disk(folder, "P0.S1", "role")["accepted"] == "concession;claim"
+    assert saved_row(folder, "P0.S1", "role")["accepted"] == "concession;claim"
     assert model.alternatives("P0.S1", "role") == ["claim"]
     model.set_anchor("P0.S1", "role", True)  # an anchor: the alternatives go
-    row = on_disk(folder, "P0.S1", "role")
+    row = saved_row(folder, "P0.S1", "role")
     assert (row["label"], row["accepted"], row["anchor"]) == ("concession", "concession", "yes")
     model.set_accepted("P0.S1", "role", "claim")
     model.set_accepted("P0.S1", "role", "claim", on=False)  # the last alternative gone: anchor
-    assert on_disk(folder, "P0.S1", "role")["anchor"] == "yes"
+    assert saved_row(folder, "P0.S1", "role")["anchor"] == "yes"
     with pytest.raises(MedialitError, match=r"is the label of P0\.S1 in role"):
         model.set_accepted("P0.S1", "role", "concession")
     with pytest.raises(MedialitError, match="'opinion' is not a label of the 'role' layer"):
@@ -91,7 +81,7 @@ def test_not_an_anchor_without_an_alternative_is_kept_for_the_check_to_name(fold
     model = AuthorModel(folder)
     model.choose("P1.S1", "statement", "fact")
     model.set_anchor("P1.S1", "statement", False)
-    assert on_disk(folder, "P1.S1", "statement")["anchor"] == "no"
+    assert saved_row(folder, "P1.S1", "statement")["anchor"] == "no"
     kinds = {p.kind for p in model.problems("P1.S1", "statement")}
     assert kinds == {"anchor-mismatch", "no-rationale"}
     model.set_accepted("P1.S1", "statement", "value")
@@ -104,24 +94,24 @@ def test_devices_none_alternatives_and_cues(folder):
     text = model.article.unit(unit).text
     word = text.split()[1]
     model.set_none(unit, "devices")
-    row = on_disk(folder, unit, "devices")
+    row = saved_row(folder, unit, "devices")
     assert (row["label"], row["accepted"], row["anchor"]) == ("", NONE, "yes")
     assert model.is_none(unit, "devices")
     model.set_accepted(unit, "devices", "figurative")
-    assert on_disk(folder, unit, "devices")["accepted"] == "none;figurative"
+    assert saved_row(folder, unit, "devices")["accepted"] == "none;figurative"
     assert model.set_cues(unit, "figurative", f"{word}; not in the text") == ["not in the text"]
-    row = on_disk(folder, unit, "devices")
+    row = saved_row(folder, unit, "devices")
     assert row["cues"] == f"figurative: {word}; not in the text"  # saved as typed
     assert "cue-not-in-text" in {p.kind for p in model.problems(unit, "devices")}
     model.set_cues(unit, "figurative", word)
     model.choose(unit, "devices", "loaded_language")
     model.choose(unit, "devices", "hedge")
-    row = on_disk(folder, unit, "devices")
+    row = saved_row(folder, unit, "devices")
     assert row["label"] == "loaded_language;hedge"
     assert row["accepted"] == "loaded_language;hedge;figurative" and row["anchor"] == "no"
     model.set_cues(unit, "loaded_language", [word])
     model.set_accepted(unit, "devices", "figurative", on=False)  # its cues go with it
-    assert on_disk(folder, unit, "devices")["cues"] == f"loaded_language: {word}"
+    assert saved_row(folder, unit, "devices")["cues"] == f"loaded_language: {word}"
     assert "missing-cues" in {p.kind for p in model.problems(unit, "devices")}  # hedge
     with pytest.raises(MedialitError, match="has no 'none'"):
         model.set_none(unit, "role")
@@ -131,18 +121,18 @@ def test_evidence_follows_the_role(folder):
     model = AuthorModel(folder)
     unit = "P2.S1"
     model.choose(unit, "role", "claim")
-    row = on_disk(folder, unit, "evidence")
+    row = saved_row(folder, unit, "evidence")
     assert (row["label"], row["accepted"], row["anchor"]) == ("", "", "no")
     assert row["rationale"] == NOT_APPLICABLE.format(layer="evidence", role="claim")
     assert not model.applies(unit, "evidence") and model.problems(unit, "evidence") == []
     model.set_accepted(unit, "role", "evidence")  # now it applies: the row is open again
     assert model.applies(unit, "evidence") and not model.annotated(unit, "evidence")
     model.choose(unit, "evidence", "example")
-    row = on_disk(folder, unit, "evidence")
+    row = saved_row(folder, unit, "evidence")
     assert (row["label"], row["accepted"], row["anchor"]) == ("example", "example", "yes")
     model.set_rationale(unit, "evidence", "A specific event.")
     model.set_accepted(unit, "role", "evidence", on=False)  # closed again; own words kept
-    row = on_disk(folder, unit, "evidence")
+    row = saved_row(folder, unit, "evidence")
     assert (row["label"], row["anchor"], row["rationale"]) == ("", "no", "A specific event.")
     model.clear(unit, "role")
     assert not model.annotated(unit, "role") and model.annotated(unit, "evidence")
@@ -152,11 +142,11 @@ def test_rationale_is_one_line_and_clear_returns_a_row_to_not_annotated(folder):
     model = AuthorModel(folder)
     model.choose("P0.S1", "frame", "problem")
     model.set_rationale("P0.S1", "frame", "  Names what is wrong.\n\nPlainly.  ")
-    assert on_disk(folder, "P0.S1", "frame")["rationale"] == "Names what is wrong. Plainly."
+    assert saved_row(folder, "P0.S1", "frame")["rationale"] == "Names what is wrong. Plainly."
     lines = (folder / "reference.csv").read_text("utf-8").splitlines()
     assert len(lines) == len(model.ids) * 5 + 1  # one line per row
     model.clear("P0.S1", "frame")
-    row = on_disk(folder, "P0.S1", "frame")
+    row = saved_row(folder, "P0.S1", "frame")
     assert row["label"] == row["anchor"] == row["rationale"] == ""
 
 
@@ -273,8 +263,8 @@ def test_a_refused_save_keeps_the_work_for_the_next_save(folder):
     assert not [p for p in folder.iterdir() if p.name.startswith(".reference-")]
     assert model.rationale("P0.S1", "role") == "Kept."
     model.set_rationale("P1.S1", "role", "Next.")
-    assert on_disk(folder, "P0.S1", "role")["rationale"] == "Kept."
-    assert on_disk(folder, "P1.S1", "role")["rationale"] == "Next."
+    assert saved_row(folder, "P0.S1", "role")["rationale"] == "Kept."
+    assert saved_row(folder, "P1.S1", "role")["rationale"] == "Next."
 
 
 def test_a_broken_file_is_refused_with_one_sentence_and_left_alone(folder):

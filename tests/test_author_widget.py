@@ -6,11 +6,11 @@ The widget is driven with ``handle`` and the same actions the page sends (see
 
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 
 import pytest
+from reference_files import article_folder, saved_row
 
 from medialit import paths
 from medialit.author import Author, author
@@ -19,21 +19,14 @@ from medialit.tagger import Tagger
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "myarticle"
-    folder.mkdir()
-    shutil.copy(paths.data_file("practice_oped.txt"), folder / "article.txt")
-    return folder
-
-
-def row(folder: Path, unit: str, layer: str) -> dict[str, str]:
-    with (folder / "reference.csv").open(encoding="utf-8", newline="") as fh:
-        return next(r for r in csv.DictReader(fh) if r["id"] == unit and r["layer"] == layer)
+    return article_folder(tmp_path, reference=None)
 
 
 def test_opening_writes_every_row_and_uses_the_taggers_front_end(folder):
     widget = author(folder)
     assert widget.mode == "author" and widget._esm == Tagger._esm
-    assert (folder / "reference.csv").is_file() and row(folder, "P0.S1", "role")["label"] == ""
+    assert (folder / "reference.csv").is_file()
+    assert saved_row(folder, "P0.S1", "role")["label"] == ""
     assert widget.current == "P0.S1" and "saved to" in widget.status
     assert [layer["name"] for layer in widget.layers] == [
         "role",
@@ -58,15 +51,15 @@ def test_actions_set_label_alternative_anchor_cues_and_rationale(folder):
     widget = author(folder)
     unit = "P0.S1"
     widget.handle({"type": "choose", "unit": unit, "layer": "role", "label": "thesis", "on": True})
-    assert row(folder, unit, "role")["anchor"] == "yes"
+    assert saved_row(folder, unit, "role")["anchor"] == "yes"
     assert widget.marks[unit]["layers"]["role"]["labels"] == ["thesis"]
     widget.handle({"type": "accept", "unit": unit, "layer": "role", "label": "claim", "on": True})
-    assert row(folder, unit, "role")["accepted"] == "thesis;claim"
+    assert saved_row(folder, unit, "role")["accepted"] == "thesis;claim"
     assert widget.marks[unit]["author"]["role"]["alternatives"] == ["claim"]
     widget.handle({"type": "anchor", "unit": unit, "layer": "role", "on": True})
-    assert row(folder, unit, "role")["accepted"] == "thesis"
+    assert saved_row(folder, unit, "role")["accepted"] == "thesis"
     widget.handle({"type": "rationale", "unit": unit, "layer": "role", "text": "It says so."})
-    assert row(folder, unit, "role")["rationale"] == "It says so."
+    assert saved_row(folder, unit, "role")["rationale"] == "It says so."
     assert widget.marks[unit]["author"]["role"]["problems"] == []
 
     word = widget.model.article.unit(unit).text.split()[1]
@@ -77,19 +70,20 @@ def test_actions_set_label_alternative_anchor_cues_and_rationale(folder):
     assert "Not found in this sentence: 'nowhere'" in widget.marks[unit]["warning"]
     assert any("'nowhere'" in p for p in widget.marks[unit]["author"]["devices"]["problems"])
     widget.handle({"type": "cues", "unit": unit, "label": "figurative", "text": word})
-    assert row(folder, unit, "devices")["cues"] == f"figurative: {word}"
+    assert saved_row(folder, unit, "devices")["cues"] == f"figurative: {word}"
     assert widget.marks[unit]["warning"] == "" and widget.marks[unit]["cues"] == {
         "figurative": word
     }
     widget.handle({"type": "none", "unit": unit, "layer": "frame", "on": True})
-    assert row(folder, unit, "frame")["accepted"] == "none"
+    assert saved_row(folder, unit, "frame")["accepted"] == "none"
     assert widget.marks[unit]["layers"]["frame"]["none"] is True
     widget.handle({"type": "none", "unit": unit, "layer": "frame", "on": False})
     assert "stays “no label”" in widget.status
     widget.handle({"type": "clear", "unit": unit, "layer": "frame"})
-    assert row(folder, unit, "frame")["anchor"] == ""
+    assert saved_row(folder, unit, "frame")["anchor"] == ""
     widget.handle({"type": "undo"})
-    assert row(folder, unit, "frame")["accepted"] == "none" and widget.status.startswith("Undone")
+    assert saved_row(folder, unit, "frame")["accepted"] == "none"
+    assert widget.status.startswith("Undone")
 
 
 def test_mistakes_are_said_not_saved(folder):
@@ -100,7 +94,7 @@ def test_mistakes_are_said_not_saved(folder):
     assert widget.status_error and "'x' is not a label" in widget.status
     widget.handle({"type": "dance"})
     assert widget.status_error and "Unknown action" in widget.status
-    assert row(folder, "P0.S1", "role")["label"] == ""
+    assert saved_row(folder, "P0.S1", "role")["label"] == ""
 
 
 def test_progress_next_unfinished_and_check(folder):
@@ -131,5 +125,5 @@ def test_a_newer_author_view_retires_the_older(folder):
     new = author(folder)
     assert old.retired and not new.retired
     old.handle({"type": "choose", "unit": "P0.S1", "layer": "role", "label": "claim", "on": True})
-    assert row(folder, "P0.S1", "role")["label"] == ""
+    assert saved_row(folder, "P0.S1", "role")["label"] == ""
     assert "replaced by a newer one" in old.status

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from medialit import dossier, lateral, lateral_view
+from medialit.cited_source import OPINION_SEGMENTS
 from medialit.paths import data_file
 
 FILES = ("cards.csv", "facts.csv", "coverage.csv", "searches.csv")
@@ -79,7 +80,7 @@ def test_no_opinion_is_cited_as_a_report(bundle):
             assert (s.kind == "rating") <= (f.topic == "rating"), (f.id, s.outlet)
     for row in [*bundle.cards, *bundle.coverage, *_all_sources(bundle)]:
         segments = set(row.url.lower().split("/"))
-        if segments & lateral.OPINION_SEGMENTS:
+        if segments & OPINION_SEGMENTS:
             assert row.kind == "opinion", row.url
     assert any(v.kind == "opinion" for v in bundle.coverage)
     for v in bundle.coverage:

@@ -6,9 +6,9 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
+from reference_files import Row, index_of, shipped_rows, write_rows
 
 from medialit import cli, paths
 from medialit.article import load_article
@@ -22,28 +22,12 @@ from medialit.reference import (
 from medialit.scheme import default_scheme
 
 LAYERS = ["role", "statement", "evidence", "devices", "frame"]
-Row = dict[str, str]
-
-
-def shipped_rows() -> list[Row]:
-    with paths.data_file("reference.csv").open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def write_rows(path: Path, rows: list[Row]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def find(rows: list[Row], unit: str, layer: str) -> tuple[int, Row]:
     """The CSV row number (header = row 1) and the row of one unit and layer."""
-    for index, row in enumerate(rows):
-        if row["id"] == unit and row["layer"] == layer:
-            return index + 2, row
-    raise AssertionError(f"no row for {unit} {layer}")
+    index = index_of(rows, unit, layer)
+    return index + 2, rows[index]
 
 
 def split(value: str) -> set[str]:

@@ -7,46 +7,16 @@ A valid article folder passes with a one-line summary; the command exits 0 or 2.
 
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 
 import pytest
+from reference_files import Row, article_folder, index_of, shipped_rows, write_rows
 
 from medialit import cli, paths
 from medialit.article import load_article
-from medialit.reference import COLUMNS, ReferenceFileError, load_reference
+from medialit.reference import ReferenceFileError, load_reference
 from medialit.reference_check import check_reference, locate
-
-Row = dict[str, str]
-
-
-def shipped_rows(name: str = "reference.csv") -> list[Row]:
-    with paths.data_file(name).open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def write_rows(path: Path, rows: list[Row]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
-
-
-def index_of(rows: list[Row], unit: str, layer: str) -> int:
-    return next(i for i, r in enumerate(rows) if r["id"] == unit and r["layer"] == layer)
-
-
-def article_folder(tmp_path: Path, reference: str | None = "reference_practice.csv") -> Path:
-    """A folder as ``medialit article new`` makes it: the practice op-ed's text (and reference)."""
-    folder = tmp_path / "myarticle"
-    folder.mkdir()
-    shutil.copy(paths.data_file("practice_oped.txt"), folder / "article.txt")
-    if reference:
-        shutil.copy(paths.data_file(reference), folder / "reference.csv")
-    return folder
-
 
 #: (unit, layer, new values, kind of problem, words the problem must use)
 EDITS = [

@@ -12,7 +12,9 @@ only the view). The file can be edited by hand as CSV and checked with
 The front end sends the student tagger's actions (``choose``, ``none``, ``cues``, ``undo``,
 ``next_untagged``, ``check``) and the author panel's own (``accept``, ``anchor``,
 ``rationale``, ``clear``), each naming its unit; ``handle`` applies them, and tests call it
-with the same actions. The page is told it is in author mode by the ``mode`` trait.
+with the same actions. The page is told it is in author mode by the ``mode`` trait. The
+plumbing shared with the tagger (actions, saving, retiring an older view) is
+``medialit.action_view.ActionView``; this module says what the author's actions do.
 """
 
 from __future__ import annotations
@@ -20,16 +22,13 @@ from __future__ import annotations
 import html
 import weakref
 from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-import anywidget
 import traitlets
 
+from medialit.action_view import ActionView, layer_items, unit_items
 from medialit.author_model import AuthorModel
-from medialit.errors import MedialitError
-from medialit.tagger import Tagger, layer_items, unit_items
 
 #: why the evidence buttons are closed, for the instructor
 CLOSED_NOTE = (
@@ -37,114 +36,49 @@ CLOSED_NOTE = (
     "accepted alternative). Choose or accept it in the role layer first."
 )
 
-#: the newest author widget per reference file, so an older one (a re-run cell) steps aside
-_LIVE: dict[str, weakref.ref] = {}
 
-
-class Author(anywidget.AnyWidget):
+class Author(ActionView):
     """The author-mode widget. See the module docstring; ``author(DIR)`` shows one."""
 
-    _esm = Tagger._esm
-    _css = Tagger._css
-
     mode = traitlets.Unicode("author").tag(sync=True)
-    units = traitlets.List().tag(sync=True)
-    layers = traitlets.List().tag(sync=True)
-    index = traitlets.Int(0).tag(sync=True)
-    #: every unit's reference: the tagger's marks plus {"author": {layer: {...}}}
-    marks = traitlets.Dict().tag(sync=True)
-    status = traitlets.Unicode("").tag(sync=True)
-    status_error = traitlets.Bool(False).tag(sync=True)
-    notice_text = traitlets.Unicode("").tag(sync=True)
-    retired = traitlets.Bool(False).tag(sync=True)
-    can_undo = traitlets.Bool(False).tag(sync=True)
-    check_html = traitlets.Unicode("").tag(sync=True)
-    exercise = traitlets.Unicode("").tag(sync=True)
-    revision = traitlets.Int(0).tag(sync=True)
+
+    _live: ClassVar[dict[str, weakref.ref]] = {}
+    CHANGES: ClassVar[dict[str, str]] = {
+        **ActionView.CHANGES,
+        "accept": "_accept",
+        "anchor": "_anchor",
+        "rationale": "_rationale",
+        "clear": "_clear",
+    }
+    REPLACED = (
+        "This author view was replaced by a newer one on the same reference (a re-run "
+        "cell). Your work is saved; use the newest one."
+    )
+    REPLACED_IS_ERROR = True
+    ALL_DONE = "Every unit is done in every layer. Check the whole reference."
+    CUE_HINT = (
+        "Copy the words exactly, with the article's apostrophes and case (saved as you typed them)."
+    )
 
     def __init__(self, folder: str | Path, start: str | None = None) -> None:
         model = AuthorModel(folder)
         if not model.path.exists():
             model.save()  # every row, each "not annotated yet": a file to edit by hand too
-        if start is not None:
-            model.article.unit(start)
-            index = model.ids.index(start)
-        else:
-            first = model.next_unfinished()
-            index = 0 if first is None else first
         super().__init__(
+            model,
+            start,
             units=unit_items(model),
             layers=layer_items(model, CLOSED_NOTE),
-            index=index,
             exercise=str(model.folder),
         )
-        self.model = model
-        self._cue_warnings: dict[str, str] = {}
         self._say(f"Your reference is saved to {model.path} as you work.")
-        self.on_msg(self._on_front_end)
-        self._sync()
-        key = str(model.path.resolve())
-        older = _LIVE.get(key)
-        if older is not None and older() is not None and older() is not self:
-            older().retire()
-        _LIVE[key] = weakref.ref(self)
-
-    # -- public ---------------------------------------------------------------------------
-    @property
-    def current(self) -> str:
-        return self.model.ids[self.index]
-
-    @property
-    def path(self) -> Path:
-        return self.model.path
-
-    def go(self, target: int | str) -> None:
-        """Show a unit, by index or id."""
-        if isinstance(target, str):
-            self.model.article.unit(target)
-            target = self.model.ids.index(target)
-        self.index = max(0, min(int(target), len(self.model.ids) - 1))
-
-    def retire(self) -> None:
-        """Step aside for a newer author widget on the same file."""
-        self.retired = True
-        self.can_undo = False
-        self._say(
-            "This author view was replaced by a newer one on the same reference (a re-run "
-            "cell). Your work is saved; use the newest one.",
-            error=True,
-        )
-
-    def handle(self, action: dict[str, Any]) -> None:
-        """Apply one action from the front end (see the module docstring)."""
-        kind = action.get("type")
-        if kind == "next_untagged":
-            found = self.model.next_unfinished(self.index)
-            if found is None:
-                self._say("Every unit is done in every layer. Check the whole reference.")
-            else:
-                self.index = found
-        elif kind == "check":
-            self._check()
-        elif kind in _CHANGES:
-            self._guarded(lambda: _CHANGES[kind](self, action))
-        else:
-            self._say(f"Unknown action from the page: {kind!r}.", error=True)
 
     # -- actions --------------------------------------------------------------------------
-    def _on_front_end(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict):
-            self.handle(content)
-
-    def _unit(self, action: dict[str, Any]) -> str:
-        unit = str(action.get("unit") or self.current)
+    def _known(self, unit: str) -> None:
         self.model.article.unit(unit)
-        return unit
 
-    def _choose(self, action: dict[str, Any]) -> str:
-        unit = self._unit(action)
-        self.model.choose(unit, str(action["layer"]), str(action["label"]), bool(action["on"]))
-        return self._saved()
+    def _next_open(self, after: int) -> int | None:
+        return self.model.next_unfinished(after)
 
     def _none(self, action: dict[str, Any]) -> str:
         unit, layer = self._unit(action), str(action["layer"])
@@ -165,19 +99,6 @@ class Author(anywidget.AnyWidget):
     def _anchor(self, action: dict[str, Any]) -> str:
         unit = self._unit(action)
         self.model.set_anchor(unit, str(action["layer"]), bool(action["on"]))
-        return self._saved()
-
-    def _cues(self, action: dict[str, Any]) -> str:
-        unit = self._unit(action)
-        missing = self.model.set_cues(unit, str(action["label"]), str(action.get("text") or ""))
-        if missing:
-            self._cue_warnings[unit] = (
-                f"Not found in this sentence: {', '.join(repr(w) for w in missing)}. "
-                "Copy the words exactly, with the article's apostrophes and case "
-                "(saved as you typed them)."
-            )
-        else:
-            self._cue_warnings.pop(unit, None)
         return self._saved()
 
     def _rationale(self, action: dict[str, Any]) -> str:
@@ -205,26 +126,8 @@ class Author(anywidget.AnyWidget):
         items = "".join(f"<li>{html.escape(line)}</li>" for line in result.lines())
         self.check_html = f"<p><b>{summary}</b></p><ul>{items}</ul>"
 
-    def _guarded(self, action: Callable[[], str]) -> None:
-        """Run a change; say what was saved, or the error; then send the reference again."""
-        if self.retired:
-            self.retire()
-            self._sync()
-            return
-        try:
-            self._say(action())
-        except MedialitError as exc:
-            self._say(f"Not saved: {exc}", error=True)
-        self._sync()
-
-    def _say(self, text: str, error: bool = False) -> None:
-        self.status, self.status_error = text, error
-
-    def _saved(self) -> str:
-        return f"Saved to {self.model.path}: {self.model.last_change}."
-
     # -- what the front end draws ---------------------------------------------------------
-    def _sync(self) -> None:
+    def _marks(self) -> dict[str, Any]:
         model = self.model
         problems: dict[tuple[str, str], list[str]] = defaultdict(list)
         for problem in model.check().problems:
@@ -256,22 +159,7 @@ class Author(anywidget.AnyWidget):
                 "warning": self._cue_warnings.get(unit, ""),
                 "author": panels,
             }
-        with self.hold_sync():
-            self.marks = marks
-            self.can_undo = bool(model.undo_stack) and not self.retired
-            self.revision += 1
-
-
-_CHANGES: dict[str, Callable[[Author, dict[str, Any]], str]] = {
-    "choose": Author._choose,
-    "none": Author._none,
-    "accept": Author._accept,
-    "anchor": Author._anchor,
-    "cues": Author._cues,
-    "rationale": Author._rationale,
-    "clear": Author._clear,
-    "undo": Author._undo,
-}
+        return marks
 
 
 def author(folder: str | Path, start: str | None = None) -> Author:

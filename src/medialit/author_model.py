@@ -54,6 +54,7 @@ from medialit.reference import (
 )
 from medialit.reference_check import CheckResult, check_rows
 from medialit.scheme import Layer, Scheme, default_scheme
+from medialit.tagger_model import toggled
 
 Row = dict[str, str]
 #: what a layer's row says where the layer does not apply (the instructor may rewrite it)
@@ -187,12 +188,8 @@ class AuthorModel:
     # -- changing -------------------------------------------------------------------------
     def choose(self, unit: str, layer: str, label: str, on: bool = True) -> None:
         """Switch the expert's label on or off, as a student does in the tagger."""
-        current = self.label(unit, layer)
-        if self.scheme.layer(layer).multiple:
-            labels = [*current, label] if on else [x for x in current if x != label]
-        else:
-            labels = [label] if on else [x for x in current if x != label]
-        self.set_label(unit, layer, labels)
+        multiple = self.scheme.layer(layer).multiple
+        self.set_label(unit, layer, toggled(self.label(unit, layer), label, on, multiple))
 
     def set_label(self, unit: str, layer: str, labels: Sequence[str]) -> None:
         """Set the expert's label(s); the alternatives stay, the anchor follows."""

@@ -2,7 +2,8 @@
 
 Every data file in ``data/`` (the scheme, the references, the dossier, the claims, the
 rewrites) is a UTF-8 CSV file with a header line. ``read_csv_rows`` reads one and checks
-what all of them need; each module then checks the values and raises its own error class.
+what all of them need; each module then checks the values and raises its own error class,
+with ``require_filled`` and ``split_list`` for what many of them check alike.
 """
 
 from __future__ import annotations
@@ -106,3 +107,17 @@ def by_id(
         if item.id == wanted:
             return item
     raise error(f"There is no {noun} {wanted!r}. {nouns}: {', '.join(item.id for item in items)}.")
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    """A cell holding a list, ``a; b; c``, as its stripped, non-empty items."""
+    return tuple(part.strip() for part in value.split(";") if part.strip())
+
+
+def require_filled(
+    where: str, row: dict[str, str], names: Sequence[str], *, error: type[MedialitError]
+) -> None:
+    """Raise ``error`` naming the first of these columns that is empty in ``row``."""
+    for name in names:
+        if not row[name]:
+            raise error(f"{where}: the {name} column is empty; fill it in.")

@@ -33,7 +33,14 @@ from matplotlib.figure import Figure
 from medialit import paths
 from medialit.answers import VERDICTS
 from medialit.article import Article, load_article
-from medialit.datafile import by_id, read_csv_rows
+from medialit.cited_source import (
+    KINDS,
+    in_opinion_section,
+    is_web_address,
+    parse_when,
+    source_fields,
+)
+from medialit.datafile import by_id, read_csv_rows, require_filled, split_list
 from medialit.errors import MedialitError
 
 DOSSIER_COLUMNS = (
@@ -59,21 +66,18 @@ CLAIM_COLUMNS = (
 )
 #: ``reported``: a cited source states it. ``to_investigate``: the kit could not confirm it.
 STATUSES = ("reported", "to_investigate")
-#: What kind of publication a source is. An opinion piece can be read, but never cited as
-#: the report of a fact: the loader refuses it (and URLs in opinion sections) in ``sources``.
+#: What kind of publication a source is (the kit's ``KINDS`` a dossier row may name). An
+#: opinion piece can be read, but never cited as the report of a fact: the loader refuses it
+#: (and addresses in opinion sections) in ``sources``.
 SOURCE_KINDS = {
-    "news_report": "news report",
-    "official_statement": "official statement",
-    "primary_record": "primary record",
-    "opinion": "opinion",
+    kind: KINDS[kind] for kind in ("news_report", "official_statement", "primary_record", "opinion")
 }
-#: Parts of a URL that mark an opinion section (The Atlantic's "Ideas", op-eds, columns).
-OPINION_URL_PARTS = ("/opinion", "/opinions/", "/ideas/", "/op-ed", "/oped", "/commentary/")
 #: A note on a source that starts with this marks it second-hand: it relays another's story.
 RELAYS = "relays:"
 #: The article's relationships, and "Several" for a record about more than one of them.
 RELATIONSHIPS = ("Russia", "North Korea", "China", "Several")
-PRECISIONS = {"day": "%Y-%m-%d", "month": "%Y-%m"}
+#: How precise an event's date is (the reports' own dates are always days).
+PRECISIONS = ("day", "month")
 #: The article's first sentence quotes tweets of this day (dossier row ``xi_tweet``).
 ARTICLE_DATE = date(2019, 1, 31)
 VERDICT_WORDS = {
@@ -181,10 +185,6 @@ def _read(path: Path, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]
     return read_csv_rows(path, columns, error=DossierError, exact=True, require_rows=True)
 
 
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(";") if part.strip())
-
-
 def _check_id(where: str, value: str, seen: set[str]) -> None:
     if not _ID.match(value):
         raise DossierError(
@@ -197,26 +197,15 @@ def _check_id(where: str, value: str, seen: set[str]) -> None:
 
 
 def _require(where: str, row: dict[str, str], names: Sequence[str]) -> None:
-    for name in names:
-        if not row[name]:
-            raise DossierError(f"{where}: the {name} column is empty; fill it in.")
+    require_filled(where, row, names, error=DossierError)
 
 
 def _source(where: str, line: str, event_date: date, precision: str) -> Source:
     """One line of a sources cell, checked: outlet, date, kind, URL; no opinion piece."""
-    fields = [f.strip() for f in line.split(" | ")]
-    if len(fields) not in (5, 6):
-        raise DossierError(
-            f"{where}: the source {line!r} should have 5 or 6 fields separated by ' | ': "
-            "outlet | headline | YYYY-MM-DD | kind | URL | note (the note is optional)."
-        )
-    outlet, title, when, kind, url, *note = fields
-    if not outlet:
-        raise DossierError(f"{where}: the source {line!r} names no outlet.")
+    layout = "outlet | headline | YYYY-MM-DD | kind | URL | note"
+    outlet, title, when, kind, url, note = source_fields(where, line, layout, DossierError)
     try:
-        if not re.match(r"^\d{4}-\d{2}-\d{2}$", when):
-            raise ValueError(when)
-        published = date.fromisoformat(when)
+        published = parse_when(when, ("day",)).first_day
     except ValueError as exc:
         raise DossierError(
             f"{where}: the source {outlet!r} has the date {when!r}; write the date it was "
@@ -227,13 +216,12 @@ def _source(where: str, line: str, event_date: date, precision: str) -> Source:
             f"{where}: the source {outlet!r} has the kind {kind!r}; use one of "
             f"{', '.join(SOURCE_KINDS)}."
         )
-    opinion_url = any(part in url.lower() for part in OPINION_URL_PARTS)
-    if kind == "opinion" or opinion_url:
+    if kind == "opinion" or in_opinion_section(url):
         raise DossierError(
             f"{where}: the source {outlet!r} is an opinion piece; an opinion piece is not a "
             "report of a fact. Cite the news report or record it relies on instead."
         )
-    if not url.startswith(("http://", "https://")):
+    if not is_web_address(url):
         raise DossierError(f"{where}: the source {outlet!r} needs the URL of the copy read.")
     reported = (published.year, published.month) if precision == "month" else published
     happened = (event_date.year, event_date.month) if precision == "month" else event_date
@@ -242,7 +230,7 @@ def _source(where: str, line: str, event_date: date, precision: str) -> Source:
             f"{where}: the source {outlet!r} is dated {when}, before the event it is cited "
             "for; a report cannot state what had not happened yet. Cite a later report."
         )
-    return Source(outlet, title, published, kind, url, note[0] if note else "")
+    return Source(outlet, title, published, kind, url, note)
 
 
 def _event(where: str, row: dict[str, str]) -> Event:
@@ -256,11 +244,8 @@ def _event(where: str, row: dict[str, str]) -> Event:
         raise DossierError(
             f"{where}: date_precision {precision!r} is not one of {', '.join(PRECISIONS)}."
         )
-    pattern = {"day": r"^\d{4}-\d{2}-\d{2}$", "month": r"^\d{4}-\d{2}$"}[precision]
     try:
-        if not re.match(pattern, row["date"]):
-            raise ValueError(row["date"])
-        parsed = pd.to_datetime(row["date"], format=PRECISIONS[precision]).date()
+        parsed = parse_when(row["date"], (precision,)).first_day
     except ValueError as exc:
         example = "2018-07-16" if precision == "day" else "2017-07"
         raise DossierError(
@@ -332,7 +317,7 @@ def read_claims(
                 f"{where}: the claim {row['claim']!r} is not word for word in {row['unit']}; "
                 "copy it exactly from the article, with its quotation marks and apostrophes."
             )
-        rows = _split(row["dossier"])
+        rows = split_list(row["dossier"])
         unknown = [r for r in rows if r not in known]
         if unknown:
             raise DossierError(

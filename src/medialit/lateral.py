@@ -7,7 +7,8 @@ with why); ``facts.csv`` what opening a card tells the student, each fact with t
 sources that state it (``outlet | title | date | kind | URL | note``, as in ``dossier.csv``) or
 marked unconfirmed; ``coverage.csv`` one dossier event as several sources reported it, with a
 leaning only where a published rating gives it; ``searches.csv`` the pages of cards a lesson
-shows. See ``data/README.md``.
+shows. See ``data/README.md``. Source lines, kinds, dates and addresses are read by the rules
+the dossier uses too (``medialit.cited_source``), here with every kind and partial dates.
 
 The loader refuses what would mislead a student: no kind or no date, an opinion piece cited as a
 report (by its kind or an address in an opinion section), a rating used as a plain fact, a
@@ -20,25 +21,23 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlparse
 
 from medialit import paths
-from medialit.datafile import by_id, read_csv_rows
+from medialit.cited_source import (
+    KINDS,
+    When,
+    in_opinion_section,
+    is_web_address,
+    parse_when,
+    source_fields,
+)
+from medialit.datafile import by_id, read_csv_rows, require_filled, split_list
 from medialit.errors import MedialitError
 
-#: What kind of publication a source is, in the words shown to students.
-KINDS = {
-    "news_report": "news report", "official_statement": "official statement",
-    "primary_record": "primary record", "reference_work": "reference work", "rating": "rating",
-    "opinion": "opinion", "advocacy": "advocacy", "republished": "republished copy",
-}  # fmt: skip
 #: Kinds that can never be the report of a fact: they argue, or only repeat someone else.
 NOT_REPORTS = ("opinion", "advocacy", "republished")
-#: Path segments of an address in an opinion section (The Atlantic's "Ideas", op-eds, columns).
-OPINION_SEGMENTS = {"opinion", "opinions", "ideas", "op-ed", "oped", "commentary", "columns"}
 MAX_QUOTE_WORDS = 30
 #: A summary may share at most this many words in a row with its quotation, outside quote marks.
 MAX_SHARED_RUN = 6
@@ -53,28 +52,12 @@ COVERAGE_COLUMNS = (
     "quote", "quote_by", "leaning", "leaning_source", "note",
 )  # fmt: skip
 SEARCH_COLUMNS = ("id", "part", "query", "cards", "best", "claim", "note")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _WORD = re.compile(r"[\w’']+")
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
 
 
 class LateralError(MedialitError):
     """A file of the lateral-reading bundle is not valid."""
-
-
-@dataclass(frozen=True, order=True)
-class When:
-    """A date no more precise than its source: a year, a month or a day."""
-
-    year: int
-    month: int = 0
-    day: int = 0
-
-    def __str__(self) -> str:
-        if not self.month:
-            return str(self.year)
-        month = date(self.year, self.month, 1).strftime("%b")
-        return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
 
 
 @dataclass(frozen=True)
@@ -168,22 +151,13 @@ def _fail(where: str, message: str) -> LateralError:
     return LateralError(f"{where}: {message}")
 
 
-def _ids(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(";") if part.strip())
-
-
 def _when(where: str, text: str) -> When:
-    match = _DATE.match(text)
     try:
-        if not match:
-            raise ValueError(text)
-        year, month, day = (int(g) if g else 0 for g in match.groups())
-        date(year, month or 1, day or 1)  # a real calendar date
+        return parse_when(text)  # a day, a month or a year: as precise as the source
     except ValueError as exc:
         raise _fail(
             where, f"the date {text!r} is missing or not a date; write 2019-01-12, 2019-01 or 2019."
         ) from exc
-    return When(year, month, day)
 
 
 def _kind(where: str, kind: str, url: str = "") -> str:
@@ -191,8 +165,7 @@ def _kind(where: str, kind: str, url: str = "") -> str:
         raise _fail(
             where, f"the kind {kind!r} is missing or unknown; use one of {', '.join(KINDS)}"
         )
-    segments = {s.lower() for s in urlparse(url).path.split("/")}
-    if kind != "opinion" and segments & OPINION_SEGMENTS:
+    if kind != "opinion" and in_opinion_section(url):
         raise _fail(
             where,
             f"{url} is in an opinion section, but its kind is {kind!r}; an opinion piece is not a "
@@ -202,7 +175,7 @@ def _kind(where: str, kind: str, url: str = "") -> str:
 
 
 def _url(where: str, url: str) -> str:
-    if not url.startswith(("http://", "https://")):
+    if not is_web_address(url):
         raise _fail(where, "the address (URL) of the published source is missing; add it.")
     return url
 
@@ -237,26 +210,14 @@ def _own_words(where: str, summary: str, quote: str) -> None:
 
 
 def _require(where: str, row: dict[str, str], names: Sequence[str]) -> None:
-    for name in names:
-        if not row[name]:
-            raise _fail(where, f"the {name} column is empty; fill it in.")
+    require_filled(where, row, names, error=LateralError)
 
 
 def _source(where: str, line: str) -> Source:
-    fields = [f.strip() for f in line.split(" | ")]
-    if len(fields) not in (5, 6):
-        raise _fail(
-            where,
-            f"the source {line!r} should have 5 or 6 fields separated by ' | ': outlet | title | "
-            "date | kind | URL | note (the note is optional).",
-        )
-    outlet, title, when, kind, url, *note = fields
-    if not outlet:
-        raise _fail(where, f"the source {line!r} names no outlet.")
+    layout = "outlet | title | date | kind | URL | note"
+    outlet, title, when, kind, url, note = source_fields(where, line, layout, LateralError)
     here = f"{where} (source {outlet!r})"
-    return Source(
-        outlet, title, _when(here, when), _kind(here, kind, url), _url(here, url), "".join(note)
-    )
+    return Source(outlet, title, _when(here, when), _kind(here, kind, url), _url(here, url), note)
 
 
 def _rows(folder: Path, name: str, columns: Sequence[str]) -> list[tuple[str, dict[str, str]]]:
@@ -321,11 +282,12 @@ def _fact(where: str, row: dict[str, str], cards: set[str]) -> Fact:
         row["quote_from"] and row["quote_from"] not in {s.outlet for s in sources}
     ):
         raise _fail(where, "a quotation needs quote_from naming one of the fact's sources.")
-    unknown = [c for c in _ids(row["cards"]) if c not in cards]
+    shown = split_list(row["cards"])
+    unknown = [c for c in shown if c not in cards]
     if unknown:
         raise _fail(where, f"card(s) {', '.join(unknown)} do not exist in cards.csv.")
     return Fact(**{
-        **row, "cards": _ids(row["cards"]), "as_of": _when(where, row["as_of"]), "sources": sources
+        **row, "cards": shown, "as_of": _when(where, row["as_of"]), "sources": sources
     })  # fmt: skip
 
 
@@ -350,7 +312,7 @@ def _coverage(where: str, row: dict[str, str]) -> Coverage:
         raise _fail(where, "a quotation needs quote_by: whose words they are.")
     return Coverage(**{
         **row,
-        "event": _ids(row["event"]),
+        "event": split_list(row["event"]),
         "kind": _kind(where, row["kind"], row["url"]),
         "date": _when(where, row["date"]),
         "url": _url(where, row["url"]),
@@ -360,7 +322,7 @@ def _coverage(where: str, row: dict[str, str]) -> Coverage:
 
 def _search(where: str, row: dict[str, str], cards: dict[str, Card]) -> Search:
     _require(where, row, ("part", "query", "cards", "best"))
-    shown, best = _ids(row["cards"]), _ids(row["best"])
+    shown, best = split_list(row["cards"]), split_list(row["best"])
     for card_id in shown:
         if card_id not in cards or cards[card_id].part != row["part"]:
             raise _fail(where, f"card {card_id!r} is not a part {row['part']} card in cards.csv.")

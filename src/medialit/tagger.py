@@ -21,22 +21,24 @@ turned the tagger's cell into Markdown). The front end:
 The front end never changes answers itself: it sends an action (``{"type": "choose", "unit":
 ..., "layer": ..., "label": ..., "on": ...}``) naming the sentence it was on, and ``handle``
 applies it through the model, saves, and sends back ``marks`` (every unit's answers). Tests
-call ``handle`` with the same actions. Article text reaches the page only as text (the front
-end sets ``textContent``), never as HTML.
+call ``handle`` with the same actions. That plumbing, shared with the instructor's author
+mode, is ``medialit.action_view.ActionView``; this module says what the tagger's actions do.
+Article text reaches the page only as text (the front end sets ``textContent``), never as
+HTML.
 """
 
 from __future__ import annotations
 
 import html
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
-import anywidget
 import pandas as pd
 import traitlets
 
+from medialit.action_view import ActionView, layer_items, live_view, unit_items
 from medialit.article import Article
 from medialit.check import CheckReport
 from medialit.errors import MedialitError
@@ -47,21 +49,16 @@ from medialit.tagger_model import (  # noqa: F401 (re-exported: lessons and test
     load_tags,
 )
 
-if TYPE_CHECKING:
-    from medialit.author_model import AuthorModel
-
-_STATIC = Path(__file__).parent / "static"
-_HOW = {"one": "choose one", "any": "choose any number", "optional": "choose one or none"}
-
-#: the newest tagger per answers file, so an older one (a re-run cell) can step aside
-_LIVE: dict[str, weakref.ref] = {}
+#: why a layer's buttons are closed, for the student
+CLOSED_NOTE = (
+    "Evidence type applies only to sentences whose role is “evidence”. Choose "
+    "the role first; when it is “evidence”, these buttons open."
+)
 
 
 def live_tagger(path: str | Path) -> Tagger | None:
     """The newest tagger in this kernel on this answers file, if one is showing."""
-    ref = _LIVE.get(str(Path(path).resolve()))
-    widget = ref() if ref is not None else None
-    return None if widget is None or widget.retired else widget
+    return live_view(Tagger, path)  # type: ignore[return-value]
 
 
 def css_name(name: str) -> str:
@@ -69,30 +66,19 @@ def css_name(name: str) -> str:
     return name.replace(".", "-").replace("_", "-")
 
 
-class Tagger(anywidget.AnyWidget):
+class Tagger(ActionView):
     """The tagger widget. See the module docstring; ``tag(...)`` is the notebook helper."""
 
-    _esm = (_STATIC / "tagger.js").read_text(encoding="utf-8")
-    _css = (_STATIC / "tagger.css").read_text(encoding="utf-8")
-
-    #: the article: [{"id", "text", "paragraph", "headline", "tagged_here"}] (static)
-    units = traitlets.List().tag(sync=True)
-    #: the layers in play: [{"name", "title", "question", "how", "labels": [...], "none"}]
-    layers = traitlets.List().tag(sync=True)
-    #: index into the tagger's own units (the front end moves it)
-    index = traitlets.Int(0).tag(sync=True)
-    #: every tagger unit's answers: {unit: {"tagged", "layers": {layer: {...}}, "cues", "note"}}
-    marks = traitlets.Dict().tag(sync=True)
-    status = traitlets.Unicode("").tag(sync=True)
-    status_error = traitlets.Bool(False).tag(sync=True)
-    notice_text = traitlets.Unicode("").tag(sync=True)
-    retired = traitlets.Bool(False).tag(sync=True)
-    can_undo = traitlets.Bool(False).tag(sync=True)
-    check_html = traitlets.Unicode("").tag(sync=True)
     cue_warning = traitlets.Unicode("").tag(sync=True)
-    exercise = traitlets.Unicode("").tag(sync=True)
-    #: counts the kernel's answers to the page's actions (even when nothing changed)
-    revision = traitlets.Int(0).tag(sync=True)
+
+    _live: ClassVar[dict[str, weakref.ref]] = {}
+    CHANGES: ClassVar[dict[str, str]] = {**ActionView.CHANGES, "note": "_note"}
+    REPLACED = (
+        "This tagger was replaced by a newer one on the same answers file (a re-run cell). "
+        "Your choices are saved; use the newest tagger."
+    )
+    ALL_DONE = "Every sentence is tagged. Press Check to compare."
+    CUE_HINT = "Check the spelling (your words are saved as you typed them)."
 
     def __init__(
         self,
@@ -107,41 +93,18 @@ class Tagger(anywidget.AnyWidget):
         start: str | None = None,
     ) -> None:
         model = TaggerModel(exercise, layers, article, units, folder, path, student)
-        if start is not None:
-            model._unit_id(start)
-            index = model.ids.index(start)
-        else:
-            first = model.next_untagged()
-            index = 0 if first is None else first
         super().__init__(
+            model,
+            start,
             units=unit_items(model),
-            layers=layer_items(model),
-            index=index,
+            layers=layer_items(model, CLOSED_NOTE),
             notice_text=model.notice or "",
             exercise=exercise,
         )
-        self.model = model
         self.reference = reference
-        self._cue_warnings: dict[str, str] = {}
-        self.on_msg(self._on_front_end)
-        self._sync()
         model.file.on_change(self._file_changed)  # another notebook's answers, a recovery
-        key = str(model.path.resolve())
-        older = _LIVE.get(key)
-        if older is not None and older() is not None and older() is not self:
-            older().retire()
-        _LIVE[key] = weakref.ref(self)
 
     # -- public ---------------------------------------------------------------------------
-    @property
-    def current(self) -> str:
-        """The id of the unit on show."""
-        return self.model.units[self.index].id
-
-    @property
-    def path(self) -> Path:
-        return self.model.path
-
     @property
     def notice(self) -> str | None:
         return self.model.notice
@@ -155,13 +118,6 @@ class Tagger(anywidget.AnyWidget):
         """One row per unit and layer in play (every unit, tagged or not)."""
         return self.model.to_frame()
 
-    def go(self, target: int | str) -> None:
-        """Show a unit, by index or id (out-of-range indexes stop at the ends)."""
-        if isinstance(target, str):
-            self.model._unit_id(target)
-            target = self.model.ids.index(target)
-        self.index = max(0, min(int(target), len(self.model.units) - 1))
-
     def check(self) -> CheckReport:
         """Compare the tags with the expert reference (see ``medialit.check``)."""
         from medialit.check import _load_reference, check
@@ -170,57 +126,16 @@ class Tagger(anywidget.AnyWidget):
             self.reference = _load_reference(self.model.article.key)
         return check(self.model.sheet, self.model.layers, self.reference, self.model.ids)
 
-    def retire(self) -> None:
-        """Step aside for a newer tagger on the same file: no more changes from this one."""
-        self.retired = True
-        self.can_undo = False
-        self.status = (
-            "This tagger was replaced by a newer one on the same answers file (a re-run cell). "
-            "Your choices are saved; use the newest tagger."
-        )
-
-    def handle(self, action: dict[str, Any]) -> None:
-        """Apply one action from the front end (see the module docstring)."""
-        kind = action.get("type")
-        if kind == "next_untagged":
-            self._next_untagged()
-        elif kind == "check":
-            self._check()
-        elif kind in _CHANGES:
-            self._guarded(lambda: _CHANGES[kind](self, action))
-        else:
-            self._say(f"Unknown action from the page: {kind!r}.", error=True)
-
     # -- actions --------------------------------------------------------------------------
-    def _on_front_end(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict):
-            self.handle(content)
-
-    def _unit(self, action: dict[str, Any]) -> str:
-        unit = str(action.get("unit") or self.current)
+    def _known(self, unit: str) -> None:
         self.model._unit_id(unit)
-        return unit
 
-    def _choose(self, action: dict[str, Any]) -> str:
-        unit = self._unit(action)
-        self.model.choose(unit, str(action["layer"]), str(action["label"]), bool(action["on"]))
-        return self._saved(self.model.last_change)
+    def _next_open(self, after: int) -> int | None:
+        return self.model.next_untagged(after)
 
     def _none(self, action: dict[str, Any]) -> str:
         self.model.set_none(self._unit(action), str(action["layer"]), bool(action["on"]))
-        return self._saved(self.model.last_change)
-
-    def _cues(self, action: dict[str, Any]) -> str:
-        unit = self._unit(action)
-        missing = self.model.set_cues(unit, str(action["label"]), str(action.get("text") or ""))
-        if missing:
-            self._cue_warnings[unit] = (
-                f"Not found in this sentence: {', '.join(repr(w) for w in missing)}. "
-                "Check the spelling (your words are saved as you typed them)."
-            )
-        else:
-            self._cue_warnings.pop(unit, None)
-        return self._saved(self.model.last_change)
+        return self._saved()
 
     def _note(self, action: dict[str, Any]) -> str:
         unit = self._unit(action)
@@ -235,13 +150,6 @@ class Tagger(anywidget.AnyWidget):
         self.index = self.model.ids.index(unit)
         return f"Undone: {what}. Saved to {self.model.path}."
 
-    def _next_untagged(self) -> None:
-        found = self.model.next_untagged(self.index)
-        if found is None:
-            self._say("Every sentence is tagged. Press Check to compare.")
-        else:
-            self.index = found
-
     def _check(self) -> None:
         try:
             report = self.check()
@@ -250,33 +158,16 @@ class Tagger(anywidget.AnyWidget):
             return
         self.check_html = report._repr_html_()
 
-    def _guarded(self, action: Callable[[], str]) -> None:
-        """Run a change; say what was saved, or the error; then send the answers again."""
-        if self.retired:
-            self.retire()
-            self._sync()
-            return
-        try:
-            self._say(action())
-        except MedialitError as exc:
-            self._say(f"Not saved: {exc}", error=True)
+    def _after_change(self) -> None:
         self.notice_text = self.model.notice or ""  # e.g. "also changed in another notebook"
-        self._sync()
 
     def _file_changed(self, _merge: Any) -> None:
         """The answers file brought in changes from elsewhere: draw them."""
-        self.notice_text = self.model.notice or ""
+        self._after_change()
         self._sync()
 
-    def _say(self, text: str, error: bool = False) -> None:
-        self.status, self.status_error = text, error
-
-    def _saved(self, what: str) -> str:
-        return f"Saved to {self.model.path}: {what}."
-
     # -- what the front end draws ---------------------------------------------------------
-    def _sync(self) -> None:
-        """Send every unit's answers (small: one dict per unit) and what undo can do."""
+    def _marks(self) -> dict[str, Any]:
         model = self.model
         marks = {}
         for unit in model.ids:
@@ -294,68 +185,11 @@ class Tagger(anywidget.AnyWidget):
                 "note": model.note(unit),
                 "warning": self._cue_warnings.get(unit, ""),
             }
-        with self.hold_sync():
-            self.marks = marks
-            self.can_undo = bool(model.undo_stack) and not self.retired
-            self.revision += 1
-
-
-_CHANGES: dict[str, Callable[[Tagger, dict[str, Any]], str]] = {
-    "choose": Tagger._choose,
-    "none": Tagger._none,
-    "cues": Tagger._cues,
-    "note": Tagger._note,
-    "undo": Tagger._undo,
-}
+        return marks
 
 
 def _cues(model: TaggerModel, unit: str) -> dict[str, list[str]]:
     return dict(model.sheet.cues.get(unit, {}))
-
-
-def unit_items(model: TaggerModel | AuthorModel) -> list[dict[str, Any]]:
-    """Every unit of the article, in order, marked with whether this tagger tags it (the
-    front end's ``units``; the author mode sends the same)."""
-    mine = set(model.ids)
-    return [
-        {
-            "id": unit.id,
-            "text": unit.text,
-            "paragraph": unit.paragraph,
-            "headline": unit.is_headline,
-            "tagged_here": unit.id in mine,
-        }
-        for unit in model.article.units
-    ]
-
-
-#: why a layer's buttons are closed, for the student
-CLOSED_NOTE = (
-    "Evidence type applies only to sentences whose role is “evidence”. Choose "
-    "the role first; when it is “evidence”, these buttons open."
-)
-
-
-def layer_items(
-    model: TaggerModel | AuthorModel, closed_note: str = CLOSED_NOTE
-) -> list[dict[str, Any]]:
-    """The layers in play with their labels (the front end's ``layers``)."""
-    return [
-        {
-            "name": layer.name,
-            "title": layer.title,
-            "question": layer.question,
-            "how": _HOW[layer.choice],
-            "multiple": layer.multiple,
-            "labels": [
-                {"name": lab.name, "text": lab.name.replace("_", " "), "definition": lab.definition}
-                for lab in layer.labels
-            ],
-            "none": NONE_TEXT.get(layer.name, "none") if model.takes_none(layer.name) else None,
-            "closed_note": "" if layer.applies_when is None else closed_note,
-        }
-        for layer in model.layer_defs
-    ]
 
 
 def tag(exercise: str, layers: Sequence[str] | str = ("role",), **kwargs: Any) -> Tagger:

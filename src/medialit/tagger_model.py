@@ -31,6 +31,14 @@ FRAME_COLUMNS = ["student", "exercise", "unit", "layer", "labels", "cues", "note
 NONE_TEXT = {"devices": "no device", "frame": "no frame function", "evidence": "not evidence"}
 
 
+def toggled(current: Sequence[str], label: str, on: bool, multiple: bool) -> list[str]:
+    """The labels after a label button is pressed on (added; in a single-choice layer it
+    replaces the others) or off (removed). The author mode chooses by the same rule."""
+    if not on:
+        return [x for x in current if x != label]
+    return [*current, label] if multiple else [label]
+
+
 @dataclass(frozen=True)
 class _Snapshot:
     unit: str
@@ -160,12 +168,8 @@ class TaggerModel:
     # -- changing -----------------------------------------------------------------------
     def choose(self, unit: str, layer: str, label: str, on: bool = True) -> None:
         """Switch one label on or off (single-choice layers replace the previous label)."""
-        current = self.labels(unit, layer)
-        if self.scheme.layer(layer).multiple:
-            labels = [*current, label] if on else [x for x in current if x != label]
-        else:
-            labels = [label] if on else [x for x in current if x != label]
-        self.set_labels(unit, layer, labels)
+        multiple = self.scheme.layer(layer).multiple
+        self.set_labels(unit, layer, toggled(self.labels(unit, layer), label, on, multiple))
 
     def set_labels(self, unit: str, layer: str, labels: Sequence[str]) -> None:
         """Set a unit's labels in one layer and save (role ≠ evidence clears evidence)."""

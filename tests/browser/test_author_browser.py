@@ -12,10 +12,10 @@ import csv
 import io
 import os
 import shutil
-import time
 
 import pytest
 from axe import find_axe, serious_violations
+from widget_page import reopened, show_widget, wait_on_disk
 
 from medialit import paths
 from medialit.article import load_article
@@ -37,21 +37,12 @@ def _row(path, unit: str, layer: str) -> dict[str, str] | None:
     return None
 
 
-def _wait_row(path, unit: str, layer: str, seconds: float = 10, **want: str) -> dict[str, str]:
-    deadline = time.monotonic() + seconds
-    while True:
-        row = _row(path, unit, layer)
-        if row is not None and all(row[key] == value for key, value in want.items()):
-            return row
-        assert time.monotonic() < deadline, f"on disk {row}, wanted {want}"
-        time.sleep(0.05)
-
-
-def _show(page, server) -> None:
-    server.open_notebook(page, NOTEBOOK)
-    server.run_all_cells(page)
-    page.locator(".medialit-tagger").wait_for(state="visible", timeout=60_000)
-    server.assert_no_widget_errors(page)
+def _wait_row(path, unit: str, layer: str, **want: str) -> dict[str, str]:
+    return wait_on_disk(
+        lambda: _row(path, unit, layer),
+        lambda row: row is not None and all(row[key] == value for key, value in want.items()),
+        want,
+    )
 
 
 def test_author_sets_label_anchor_cue_and_rationale(lab_server, browser, lab_page):
@@ -65,7 +56,7 @@ def test_author_sets_label_anchor_cue_and_rationale(lab_server, browser, lab_pag
         markdown_first="Write the reference for my article.",
     )
     page = lab_page
-    _show(page, lab_server)
+    show_widget(page, lab_server, NOTEBOOK)
     widget = page.locator(".medialit-tagger")
     assert widget.get_attribute("aria-label") == "Reference author for myarticle"
     units = load_article(folder).ids
@@ -114,11 +105,7 @@ def test_author_sets_label_anchor_cue_and_rationale(lab_server, browser, lab_pag
     assert serious_violations(page, find_axe()) == []
 
     # reopen with a new kernel: the work is read back from the file
-    page.close()
-    lab_server.shutdown_kernels()
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    try:
-        _show(page, lab_server)
+    with reopened(page, browser, lab_server, NOTEBOOK, "author_reopened") as page:
         page.locator(".medialit-unit-P0-S1").click()
         page.wait_for_function(
             "() => document.querySelector('.medialit-label-role-thesis')"
@@ -132,8 +119,3 @@ def test_author_sets_label_anchor_cue_and_rationale(lab_server, browser, lab_pag
         )
         assert page.locator(".medialit-cues-figurative").input_value() == "in the same room"
         lab_server.assert_no_widget_errors(page)
-    except Exception:
-        lab_server.screenshot(page, "author_reopened")
-        raise
-    finally:
-        page.context.close()

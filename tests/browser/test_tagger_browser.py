@@ -8,6 +8,7 @@ import shutil
 import time
 
 import pytest
+from widget_page import reopened, show_widget, wait_on_disk
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,13 +29,6 @@ def saved_role(path, unit: str) -> list[str] | None:
     return _roles(path).get(unit)
 
 
-def show_tagger(page, server) -> None:
-    server.open_notebook(page, NOTEBOOK)
-    server.run_all_cells(page)
-    page.locator(".medialit-tagger").wait_for(state="visible", timeout=60_000)
-    server.assert_no_widget_errors(page)
-
-
 def test_click_is_saved_and_shown_after_reopening(lab_server, browser, lab_page):
     """A click on a label reaches the answers file within a second and survives a new kernel."""
     lab_server.write_notebook(
@@ -44,7 +38,7 @@ def test_click_is_saved_and_shown_after_reopening(lab_server, browser, lab_page)
     )
     answers = lab_server.root_dir / "answers" / "browser_roles.json"
     page = lab_page
-    show_tagger(page, lab_server)
+    show_widget(page, lab_server, NOTEBOOK)
     assert "0 of 20 tagged" in page.locator(".medialit-progress").inner_text()
     assert "P0.S1" in page.locator(".medialit-unit-current").first.inner_text()
 
@@ -66,11 +60,7 @@ def test_click_is_saved_and_shown_after_reopening(lab_server, browser, lab_page)
     lab_server.assert_no_widget_errors(page)
 
     # Reopen: a new page and a new kernel, as after closing the notebook or a restart.
-    page.close()
-    lab_server.shutdown_kernels()
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    try:
-        show_tagger(page, lab_server)
+    with reopened(page, browser, lab_server, NOTEBOOK, "tagger_reopened") as page:
         assert "1 of 20 tagged" in page.locator(".medialit-progress").inner_text()
         page.locator(".medialit-unit-P0-S1").click()
         page.wait_for_function(
@@ -82,11 +72,6 @@ def test_click_is_saved_and_shown_after_reopening(lab_server, browser, lab_page)
         assert "tagged" in (sentence.get_attribute("aria-label") or "")
         assert saved_role(answers, "P0.S1") == ["thesis"]
         lab_server.assert_no_widget_errors(page)
-    except Exception:
-        lab_server.screenshot(page, "tagger_reopened")
-        raise
-    finally:
-        page.context.close()
 
 
 #: the keys pressed on five sentences of lesson 01 and the role each one chooses
@@ -97,11 +82,8 @@ _CELLS = """() => window.jupyterapp.shell.currentWidget.content.widgets
   .map(c => c.model.type + ':' + c.model.sharedModel.getSource().slice(0, 40))"""
 
 
-def _wait_roles(path, want: dict, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while _roles(path) != want:
-        assert time.monotonic() < deadline, f"on disk {_roles(path)}, wanted {want}"
-        time.sleep(0.05)
+def _wait_roles(path, want: dict) -> None:
+    wait_on_disk(lambda: _roles(path), lambda roles: roles == want, want)
 
 
 def test_lesson_01_tagged_from_the_keyboard(lab_server, lab_page):
