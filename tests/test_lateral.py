@@ -191,15 +191,17 @@ def test_a_fact_source_without_a_date_is_refused(tmp_path):
 
 
 def test_search_results_do_not_give_the_answer_away(bundle):
-    """Does a page of results show every card's title, site, date and kind, but not which
-    cards are good first clicks or why?"""
+    """Does a page of results show every card's site and date, but not its kind (a search page
+    labels no result), nor which cards are good first clicks or why? Opening one shows its kind."""
     page = lateral_view.search_results_html("S_outlet")
     search = lateral.search("S_outlet")
     assert page.count("<li ") == len(search.cards)
     for card_id in search.cards:
         c = lateral.card(card_id)
         assert f'id="ml-card-{c.id}"' in page
-        assert lateral.KINDS[c.kind] in page and str(c.date) in page
+        assert c.site in page and str(c.date) in page
+        assert f"· {lateral.KINDS[c.kind]}" not in page
+        assert f"· {lateral.KINDS[c.kind]}" in lateral_view.excerpt_html(c.id)
         assert c.why[:40] not in page
     assert "aria-label" in page and "ml-box" in page
 

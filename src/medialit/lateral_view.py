@@ -23,9 +23,12 @@ def _title(c: Card) -> str:
     return _esc(c.title) if c.title else "<i>(headline not shown in the copy read)</i>"
 
 
-def _meta(c: Card) -> str:
+def _meta(c: Card, *, kind: bool = True) -> str:
+    """Site and date, and the kind of source once the card is opened: a page of search results
+    does not label its results, so telling kinds apart is the student's job there."""
     note = f" ({_esc(c.date_note)})" if c.date_note else ""
-    return f"{_esc(c.site)} · {_esc(c.date)}{note} · {_esc(KINDS[c.kind])}"
+    shown = f" · {_esc(KINDS[c.kind])}" if kind else ""
+    return f"{_esc(c.site)} · {_esc(c.date)}{note}{shown}"
 
 
 def search_results_html(search_id: str) -> str:
@@ -33,7 +36,8 @@ def search_results_html(search_id: str) -> str:
     s = search(search_id)
     items = "".join(
         f'<li class="ml-box" id="ml-card-{_esc(c.id)}"><p><span class="ml-id">{_esc(c.id)}</span> '
-        f'<b>{_title(c)}</b></p><p class="ml-note">{_meta(c)}</p><p>{_esc(c.summary)}</p></li>'
+        f'<b>{_title(c)}</b></p><p class="ml-note">{_meta(c, kind=False)}</p>'
+        f"<p>{_esc(c.summary)}</p></li>"
         for c in (card(i) for i in s.cards)
     )
     return (
