@@ -27,16 +27,13 @@ from medialit.answer_keys import find_leaks, reference_row_strings
 from medialit.article import load_article
 from medialit.check import check
 from medialit.course.add_article import add_article, check_leaks, student_files
-from medialit.course.article_lessons import (
-    LESSON_REFERENCE,
-    lesson_reference,
-    write_lesson_reference,
-)
+from medialit.course.article_lessons import write_lesson_reference
 from medialit.course.article_plan import plan_article
 from medialit.course.init_course import CONFIG_TEMPLATE
 from medialit.errors import MedialitError
 from medialit.grading import fill_answers
-from medialit.reference import load_reference
+from medialit.lessons.own_article import lesson_reference
+from medialit.reference import LESSON_REFERENCE, load_reference
 
 KIT = Path(__file__).resolve().parents[1]
 NAME = "oped"

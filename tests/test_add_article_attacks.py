@@ -37,16 +37,12 @@ import pytest
 
 from medialit.answer_keys import find_leaks
 from medialit.article import load_article
-from medialit.course.article_lessons import (
-    LESSON_REFERENCE,
-    REASON_LEFT_OUT,
-    write_lesson_reference,
-)
+from medialit.course.article_lessons import REASON_LEFT_OUT, write_lesson_reference
 from medialit.course.article_plan import plan_article
 from medialit.course.feedback import html_text
 from medialit.course_mode import ENV_VAR
 from medialit.items import ITEMS_FILE
-from medialit.reference import load_reference
+from medialit.reference import LESSON_REFERENCE, load_reference
 
 KIT = Path(__file__).resolve().parents[1]
 NAME = "oped"

@@ -424,3 +424,24 @@ def test_cli_checks_a_broken_file(tmp_path, capsys):
     path = write_rows(tmp_path / "reference.csv", rows)
     assert cli.main(["reference", "--file", str(path)]) == 2
     assert f"row {number}:" in capsys.readouterr().err
+
+
+def test_a_partial_reference_keeps_its_rules_but_not_every_row(tmp_path):
+    """Does the lessons' copy of an own article's key load with rows left out, read a left-out
+    row as no reading, and still refuse a row that breaks the rules?"""
+    from medialit.reference import load_partial_reference
+
+    source = paths.data_file("reference_practice.csv").read_text(encoding="utf-8").splitlines()
+    kept = [line for line in source if not line.startswith(("P3.S1,", "P6.S3,role"))]
+    path = tmp_path / "lesson_reference.csv"
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    ref = load_partial_reference("practice", path)
+    assert ref.entry("P7.S1", "role").label == ("concession",)
+    with pytest.raises(ReferenceFileError, match=r"no unit 'P3\.S1'"):
+        ref.entry("P3.S1", "role")
+    bad = [
+        line.replace(",role,concession,concession,", ",role,thesis,concession,") for line in kept
+    ]
+    path.write_text("\n".join(bad) + "\n", encoding="utf-8")
+    with pytest.raises(ReferenceFileError, match="must include the label"):
+        load_partial_reference("practice", path)

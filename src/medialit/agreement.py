@@ -371,9 +371,10 @@ def reference_choices(tags: Mapping[str, Mapping[str, Sequence[str]]], reference
                 right += 1
             else:
                 mistakes.append((entry.unit, label))
-    if layer == "evidence":
+    if layer == "evidence":  # a type where the expert reads no evidence (not where it is silent)
+        known = {e.unit for e in reference.entries(layer)}
         for unit, by_layer in tags.items():
-            if unit not in applicable and by_layer.get(layer):
+            if unit in known and unit not in applicable and by_layer.get(layer):
                 extra += 1
     return choices, right, untagged, extra, mistakes
 

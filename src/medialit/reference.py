@@ -151,6 +151,8 @@ def is_accepted(entry: RefEntry, labels: Sequence[str]) -> bool:
 
 #: An article folder keeps its reference here, in the format of ``data/reference.csv``.
 FOLDER_REFERENCE = "reference.csv"
+#: The lessons' copy of an own article's reference, graded rows withheld (``course add-article``).
+LESSON_REFERENCE = "lesson_reference.csv"
 
 
 def reference_path(article: str | Path = "seed") -> Path:
@@ -187,6 +189,21 @@ def load_reference(
         raise ReferenceFileError(f"Cannot check {path} against its article: {exc}") from exc
     scheme = scheme or default_scheme()
     return _load(path.resolve(), stat.st_mtime_ns, stat.st_size, art, scheme)
+
+
+def load_partial_reference(article: str | Path, path: str | Path) -> Reference:
+    """A reference with rows left out on purpose: the lessons' copy of an own article's key,
+    whose graded rows are withheld (``medialit course add-article``). Every row that is there
+    is checked by the same rules as a whole reference; a missing row is not a problem, and
+    the Check button reads it as "the expert reference has no reading of this sentence"."""
+    path = Path(path)
+    art, scheme = load_article(article), default_scheme()
+    rows = read_csv_rows(path, COLUMNS, error=ReferenceFileError, word="row", skip_blank=True)
+    entries, problems = validate_rows(path, rows, art, scheme)
+    real = [p for p in problems if p.kind != "missing-row"]
+    if real:
+        raise ReferenceFileError(real[0].message)
+    return Reference(art.key, path, entries, tuple(scheme.layer_names))
 
 
 @cache

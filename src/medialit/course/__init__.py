@@ -27,7 +27,7 @@ One module per step, the way nbgrader keeps one preprocessor per file:
 ``add_article``    ``medialit course add-article``: an instructor's own article, key in source/
 ``article_plan``   which of its anchors are graded, their keys, the rows students never get
 ``article_notebooks``  its assignment and lesson notebooks
-``article_lessons``    the students' side: its tagger and the lessons' partial reference
+``article_lessons``    the lessons' copy of the key: graded rows and giveaway reasons held back
 =================  ==========================================================================
 
 How a grade is made, and why no student can forge it: see ``batch`` and ``scoring_step``.

@@ -34,14 +34,14 @@ import nbformat
 from medialit import course_mode
 from medialit.answer_keys import answer_key_strings, find_leaks, reference_row_strings
 from medialit.article import load_article
-from medialit.course.article_lessons import LESSON_REFERENCE, write_lesson_reference
+from medialit.course.article_lessons import write_lesson_reference
 from medialit.course.article_notebooks import assignment_notebook, lesson_notebooks
 from medialit.course.article_plan import ArticlePlan, plan_article
 from medialit.course.folder import KIT_ASSIGNMENTS, Course, Progress, open_course, stderr
 from medialit.course.release import generate_release
 from medialit.errors import MedialitError
 from medialit.items import ITEMS, ITEMS_FILE, items_json
-from medialit.reference import FOLDER_REFERENCE, load_reference
+from medialit.reference import FOLDER_REFERENCE, LESSON_REFERENCE, load_reference
 
 #: The metadata file of an article folder (``medialit article new``).
 METADATA = "article.json"

@@ -1,149 +1,20 @@
-"""The student's side of a course's own article: its tagger and its expert reading.
+"""The lessons' copy of an own article's reference: the instructor's key with graded rows held back.
 
-``medialit course add-article`` hands students a copy of the article as a folder
-(``<name>/article.txt``, ``article.json``) beside their notebooks. The lessons' copy also
-holds ``lesson_reference.csv``: the instructor's reference with every row the assignment
-grades left out (``article_plan``), and any reason on a kept row that names a graded answer
-replaced (``write_lesson_reference``), so nothing a student's kernel can read gives a graded
-answer away. The kit's reference loader wants every unit in every layer, so this module reads
-that partial file into the same ``Reference`` object the tagger's Check button and the
-agreement figures use: a row that is not there reads as "the expert reference has no reading
-of this sentence in this layer", and course mode names those checks closed until feedback.
-The assignment's copy has no reference at all; its tagger's Check button then has nothing to
-compare with, and its questions are scored by the instructor's grader.
+``medialit course add-article`` gives the lessons on a course's own article
+``lesson_reference.csv``: the instructor's reference without any row the assignment grades,
+and with any reason on a kept row that names a graded answer (of its own sentence, or of a
+sentence it names) replaced by a plain sentence. What students' kernels do with that file is
+``medialit.lessons.own_article``'s job.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from html import escape as esc
 from pathlib import Path
-from typing import Any
 
-from medialit.article import load_article
-from medialit.datafile import read_csv_rows
 from medialit.errors import MedialitError
-from medialit.reference import COLUMNS, RefEntry, Reference, ReferenceFileError
-from medialit.scheme import default_scheme
+from medialit.reference import split_labels
 
-#: The lessons' copy of the expert reading, graded rows withheld.
-LESSON_REFERENCE = "lesson_reference.csv"
-
-
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(";") if part.strip())
-
-
-def _cues(value: str) -> dict[str, tuple[str, ...]]:
-    cues = {}
-    for group in value.split("|"):
-        label, _, words = group.partition(":")
-        if label.strip():
-            cues[label.strip()] = _split(words)
-    return cues
-
-
-def lesson_reference(article: str | Path) -> Reference:
-    """The expert reading a student may see for a course article: the folder's
-    ``lesson_reference.csv`` (written by add-article from a checked reference), or an empty
-    reading when there is none."""
-    art = load_article(article)
-    path = Path(article) / LESSON_REFERENCE
-    scheme = default_scheme()
-    rows = (
-        read_csv_rows(path, COLUMNS, error=ReferenceFileError, word="row", skip_blank=True)
-        if path.is_file()
-        else []
-    )
-    by_pair = {(row["id"], row["layer"]): row for _, row in rows}
-    entries: dict[tuple[str, str], RefEntry] = {}
-    for (unit, layer), row in by_pair.items():
-        applies = scheme.layer(layer).applies_when
-        applicable = True
-        if applies is not None:
-            other = by_pair.get((unit, applies[0]))
-            applicable = other is not None and applies[1] in _split(other["accepted"])
-        entries[(unit, layer)] = RefEntry(
-            unit,
-            layer,
-            _split(row["label"]),
-            _split(row["accepted"]),
-            _cues(row["cues"]),
-            row["anchor"].lower() == "yes",
-            row["rationale"],
-            applicable,
-        )
-    order = {u: i for i, u in enumerate(art.ids)}
-    layers = scheme.layer_names
-    ordered = sorted(entries, key=lambda pair: (order.get(pair[0], 0), layers.index(pair[1])))
-    return Reference(art.key, path, {pair: entries[pair] for pair in ordered}, tuple(layers))
-
-
-def tag(
-    exercise: str,
-    layers: Sequence[str] | str = ("role",),
-    units: Sequence[str] | None = None,
-    article: str = "article",
-) -> Any:
-    """The claim tagger on a course article, checking against its lesson reference."""
-    from medialit.tagger import tag as _tag
-
-    return _tag(
-        exercise,
-        layers=[layers] if isinstance(layers, str) else list(layers),
-        units=units,
-        article=article,
-        reference=lesson_reference(article),
-    )
-
-
-def my_agreement(
-    exercise: str, layers: Sequence[str] = ("role",), article: str = "article"
-) -> None:
-    """How far the saved tags agree with the expert on the sentences the lessons may show,
-    with the expert's reasoning wherever they differ."""
-    from IPython.display import HTML, display
-
-    from medialit.agreement import agreement_with_reference
-    from medialit.answers import answers_path, read_answers
-    from medialit.check import check
-
-    path = answers_path(exercise)
-    if not path.exists():
-        print(f"There are no saved answers yet ({path}). Tag the sentences in the lessons first.")
-        return
-    sheet = read_answers(path)
-    if sheet.article != load_article(article).key:
-        raise MedialitError(f"{path} holds tags of {sheet.article!r}, not of {article!r}.")
-    reference = lesson_reference(article)
-    kept = {(e.unit, e.layer) for e in reference.entries()}
-    # tags on sentences whose reading is withheld are not compared (they are graded)
-    sheet.tags = {
-        unit: {lay: labels for lay, labels in by_layer.items() if (unit, lay) in kept}
-        for unit, by_layer in sheet.tags.items()
-    }
-    parts = []
-    for layer in layers:
-        result = agreement_with_reference(sheet, reference, layer)
-        parts.append(f"<h4>{esc(layer)}</h4><p>{esc(result.reading)}</p>")
-        units = list(dict.fromkeys(unit for unit, _ in result.mistakes))
-        if units:
-            report = check(sheet, [layer], reference=reference, units=units)
-            rows = "".join(
-                f"<tr><td>{esc(r.unit)}</td><td>{esc(', '.join(r.labels) or 'none')}</td>"
-                f"<td>{esc(r.message)}</td></tr>"
-                for r in report.results
-            )
-            parts.append(
-                "<p>Where the expert reads it differently:</p><table>"
-                "<tr><th>sentence</th><th>your label</th><th>what the expert thinks</th></tr>"
-                f"{rows}</table>"
-            )
-    display(HTML("".join(parts)))
-
-
-#: What the lessons show instead of a reason that would name a graded answer.
 REASON_LEFT_OUT = (
     "The expert's reason is left out here: it would give away the answer to a graded question."
 )
@@ -166,7 +37,7 @@ def _graded_labels(rows: list[list[str]], columns: dict[str, int], withheld) -> 
             continue
         if (row[0].strip(), row[1].strip()) not in withheld:
             continue
-        labels = {*_split(row[columns["accepted"]]), *_split(row[columns["label"]])}
+        labels = {*split_labels(row[columns["accepted"]]), *split_labels(row[columns["label"]])}
         out.setdefault(row[0].strip(), []).extend(
             _label_pattern(x) for x in sorted(labels - {"none"})
         )

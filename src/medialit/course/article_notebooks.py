@@ -20,7 +20,7 @@ from medialit import assignment_build as ab
 from medialit.course.article_plan import ArticlePlan
 
 #: The module the course article's tagger and agreement cells call into.
-ARTICLE_KIT = "medialit.course.article_lessons"
+ARTICLE_KIT = "medialit.lessons.own_article"
 LESSONS_KIT = "medialit.lessons"
 
 

@@ -79,7 +79,7 @@ def my_chart(kind: str, exercise: str, layer: str = "role", article: str = "seed
     show_figure(fig)
 
 
-def my_agreement(exercise: str, layers: Sequence[str] = ("role",)) -> None:
+def my_agreement(exercise: str, layers: Sequence[str] = ("role",), reference: Any = None) -> None:
     """Lesson 07: how far the student's saved tags agree with the expert reference
     (``medialit.agreement``), and the expert's reasoning on every sentence where they differ
     (``medialit.check``, which keeps checks closed in course mode)."""
@@ -87,7 +87,13 @@ def my_agreement(exercise: str, layers: Sequence[str] = ("role",)) -> None:
     sheet = _sheet_or_message(exercise)
     if sheet is None:
         return
-    reference = kit_module("reference").load_reference(sheet.article)
+    if reference is None:
+        reference = kit_module("reference").load_reference(sheet.article)
+    elif reference.article != sheet.article:
+        raise MedialitError(
+            f"answers/{exercise}.json holds tags of the {sheet.article!r} article, not "
+            f"{reference.article!r}; tag this article in the lessons first."
+        )
     parts = [STYLE]
     for layer in layers:
         result = agreement.agreement_with_reference(sheet, reference, layer)
