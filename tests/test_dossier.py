@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import matplotlib.dates as mdates
 import pytest
 
-from medialit import dossier
+from medialit import charts, dossier
 from medialit.answers import VERDICTS
 from medialit.article import load_article
 from medialit.cited_source import OPINION_SEGMENTS
@@ -249,7 +249,7 @@ def test_source_with_too_few_fields_is_refused(tmp_path):
 
 def test_timeline_renders_headless_with_words():
     """Does the timeline draw on Agg with a title, axis labels and the article's date?"""
-    fig = dossier.timeline()
+    fig = charts.timeline()
     ax = fig.axes[0]
     assert ax.get_title()
     assert ax.get_xlabel() and ax.get_ylabel()
@@ -263,7 +263,7 @@ def test_timeline_renders_headless_with_words():
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")  # really renders, with the Agg renderer
     assert buffer.getvalue().startswith(b"\x89PNG")
-    assert dossier.timeline_alt_text() == fig.alt_text
+    assert charts.timeline_alt_text() == fig.alt_text
 
 
 def test_timeline_draws_on_a_given_axes():
@@ -272,13 +272,13 @@ def test_timeline_draws_on_a_given_axes():
 
     fig = Figure()
     ax = fig.subplots()
-    assert dossier.timeline(ax=ax) is fig
+    assert charts.timeline(ax=ax) is fig
     assert ax.get_title()
 
 
 def test_alt_text_names_every_event_and_the_article_date():
     """Does the alt text say in words what the chart shows?"""
-    alt = dossier.timeline_alt_text()
+    alt = charts.timeline_alt_text()
     for e in dossier.load_dossier():
         assert e.event in alt
     assert "31 Jan 2019" in alt

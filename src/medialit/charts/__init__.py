@@ -12,7 +12,8 @@ The package, one concern a module:
 - ``palette``: the Okabe–Ito colours, one per label, and hatches;
 - ``sources``: the tags, sentences and counts a chart shows, from whatever holds them;
 - ``grid``: sentence-by-layer grids (the rhetoric map; a student against the expert);
-- ``bars``: bar charts of a class (disputed sentences; label counts).
+- ``bars``: bar charts of a class (disputed sentences; label counts);
+- ``timeline``: the dossier's dated record (lesson 04).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from medialit.charts.palette import (
 from medialit.charts.sources import unit_texts as _unit_texts
 from medialit.charts.text import SHORT
 from medialit.charts.text import short as _short
+from medialit.charts.timeline import timeline, timeline_alt_text
 
 __all__ = [
     "DARK",
@@ -66,5 +68,7 @@ __all__ = [
     "rhetoric_map",
     "save",
     "student_vs_reference",
+    "timeline",
+    "timeline_alt_text",
     "title_of",
 ]

@@ -79,7 +79,7 @@ def show_timeline() -> None:
     Dates in the record later than the article are labelled as such (``mark_later_dates``).
     """
     dossier = kit_module("dossier")
-    show_figure(dossier.timeline())
+    show_figure(kit_module("charts").timeline())
     frame = dossier.dossier_frame()
     frame["what_the_record_shows"] = frame["what_the_record_shows"].map(mark_later_dates)
     show(HTML(STYLE + table_html(frame, ["when", "event", "what_the_record_shows", "sources"])))
