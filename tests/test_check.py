@@ -190,7 +190,7 @@ def test_none_marked_in_tagger_is_an_answer():
 def test_locked_checks_say_when_they_open(monkeypatch):
     """In course mode, is a locked check closed without revealing the reference?"""
     module = types.ModuleType("medialit.course_mode")
-    module.locked_checks = lambda: frozenset({("P1.S1", "role")})
+    module.locked_checks = lambda article=None: frozenset({("P1.S1", "role")})
     module.__spec__ = importlib.machinery.ModuleSpec("medialit.course_mode", None)
     monkeypatch.setitem(sys.modules, "medialit.course_mode", module)
     monkeypatch.setattr(check_module, "locked_checks", REAL_LOCKED_CHECKS)

@@ -266,6 +266,19 @@ def test_course_mode_closes_graded_checks_and_reopens(tmp_path, capsys):
     assert check_item("a1_roles") > 0
 
 
+def test_a_sentence_check_closes_only_on_the_article_it_is_graded_on(tmp_path):
+    """With the kit's a1 and a course's own article 'own' both locked, does P1.S1's role close
+    on the seed only where a1 grades it, and on 'own' only where 'own' grades it?"""
+    own = {("P4.S2", "devices"), ("P0.S1", "role")}
+    course_mode.write_config(tmp_path, ["a1_claims", "own"], checks={"own": own})
+    seed, theirs = course_mode.locked_checks("seed"), course_mode.locked_checks("own")
+    assert ("P8.S1", "role") in seed and ("P4.S2", "devices") not in seed
+    assert own <= theirs and ("P8.S1", "role") not in theirs
+    assert ("genre", "response") in seed and ("genre", "response") in theirs  # not a sentence
+    assert course_mode.is_locked("P4.S2", "devices", article="own")
+    assert not course_mode.is_locked("P4.S2", "devices", article="seed")
+
+
 def test_settings_are_found_above_and_through_the_environment(tmp_path, monkeypatch):
     course_mode.write_config(tmp_path, ["a2_evidence"])
     deep = tmp_path / "autograded" / "ada" / "a2_evidence"

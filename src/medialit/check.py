@@ -91,12 +91,13 @@ def student_answer(sheet: AnswerSheet, unit: str, layer: str) -> tuple[bool, tup
     return unit in none_units(sheet, layer), ()
 
 
-def locked_checks() -> frozenset[tuple[str, str]]:
-    """(unit, layer) pairs whose checks are closed by course mode; empty if there is none."""
+def locked_checks(article: str | None = None) -> frozenset[tuple[str, str]]:
+    """(unit, layer) pairs whose checks are closed by course mode (on ``article`` only, when
+    given); empty if there is none."""
     if importlib.util.find_spec("medialit.course_mode") is None:
         return frozenset()
     module = importlib.import_module("medialit.course_mode")
-    return frozenset(module.locked_checks())
+    return frozenset(module.locked_checks(article))
 
 
 def _accepted_set(entry: Any) -> set[str]:
@@ -447,7 +448,7 @@ def check(
     if reference is None:
         reference = _load_reference(sheet.article)
     if locked is None:
-        locked = locked_checks()
+        locked = locked_checks(reference.article)
     if units is None:
         units = _reference_units(reference, layers)
     results = []
@@ -532,7 +533,7 @@ def score_layer(
     """
     if not units:
         raise MedialitError("score_layer needs at least one unit to score.")
-    locked = locked_checks()
+    locked = locked_checks(getattr(reference, "article", None))
     total = 0.0
     messages = []
     for unit in units:

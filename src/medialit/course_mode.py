@@ -150,12 +150,26 @@ def locked_items() -> frozenset[str]:
     return frozenset(item.id for item in ITEMS.values() if item.assignment in locked)
 
 
-def locked_checks() -> frozenset[tuple[str, str]]:
+#: Check "layers" that are not about a sentence of an article (and so hold for any article).
+NOT_SENTENCES = ("response", "verdict")
+
+
+def _on(pairs: set[tuple[str, str]], article: str | None, of: str) -> set[tuple[str, str]]:
+    """The pairs that bear on ``article``: all of them when it is None or ``of``, else only
+    those that are not about a sentence (a unit id means nothing on another article)."""
+    if article is None or article == of:
+        return pairs
+    return {pair for pair in pairs if pair[1] in NOT_SENTENCES}
+
+
+def locked_checks(article: str | None = None) -> frozenset[tuple[str, str]]:
     """Lesson checks that are closed, as pairs.
 
     ``(unit id, layer)`` for tags (e.g. ``("P8.S1", "role")``), ``(claim id, "verdict")`` for
     verdicts, and ``(response key, "response")`` for choices such as ``("genre", "response")``.
-    Empty when no course settings apply.
+    With ``article`` (``"seed"``, ``"practice"``, a course article's name), only the sentence
+    checks graded on that article: P1.S1 of one article is not P1.S1 of another. Empty when
+    no course settings apply.
     """
     from medialit.items import ITEMS
 
@@ -164,16 +178,17 @@ def locked_checks() -> frozenset[tuple[str, str]]:
     pairs: set[tuple[str, str]] = set()
     for item in ITEMS.values():
         if item.assignment in locked:
-            pairs |= item.checks()
+            pairs |= _on(item.checks(), article, item.article)
     for name, closed in own_checks(config.path).items():
-        if name in locked:
-            pairs |= closed
+        if name in locked:  # a course article's key (its folder's name) is its assignment's
+            pairs |= _on(set(closed), article, name)
     return frozenset(pairs)
 
 
-def is_locked(key: str, layer: str) -> bool:
-    """Is the lesson check for this unit (or claim, or response) and layer closed?"""
-    return (key, layer) in locked_checks()
+def is_locked(key: str, layer: str, article: str | None = None) -> bool:
+    """Is the lesson check for this unit (or claim, or response) and layer closed? With
+    ``article``, a sentence's check counts only when graded on that article."""
+    return (key, layer) in locked_checks(article)
 
 
 def write_config(path: str | Path, locked, checks: dict | None = None) -> Path:

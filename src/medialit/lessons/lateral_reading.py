@@ -17,7 +17,7 @@ from IPython.display import HTML
 
 from medialit.errors import MedialitError
 from medialit.lessons.bank import split_key
-from medialit.lessons.markup import STYLE, WIDE, kit_module, show, status_html
+from medialit.lessons.markup import STYLE, button_layout, kit_module, show, status_html
 from medialit.lessons.saving import saved_response
 
 _CARD_ID = re.compile(r"^([A-Z]\d+)\b")
@@ -44,7 +44,7 @@ def open_result(after: str) -> widgets.VBox:
     ``"09.first_click"``) and says what an expert thinks of it as a first click."""
     exercise, name = split_key(after, None)
     button = widgets.Button(
-        description="Open the result you chose", icon="folder-open", layout=WIDE
+        description="Open the result you chose", icon="folder-open", layout=button_layout()
     )
     button.add_class("ml-reveal")
     out = widgets.HTML()

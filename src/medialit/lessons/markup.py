@@ -31,11 +31,15 @@ STYLE = """
 .ml-table th, .ml-table td {text-align: left !important; vertical-align: top;}
 .ml-box {background: #f4f7fb; border: 1px solid #d6e0ea; border-radius: 4px;
   padding: 0.5em 0.9em; max-width: 46em;}
+[class*="ml-"] .widget-html-content, .widget-html-content .ml-box {line-height: 1.45;}
 </style>
 """
 
 
-WIDE = widgets.Layout(width="16em")
+def button_layout() -> widgets.Layout:
+    """A layout for one button: wide enough for its whole label. Every button needs its own
+    (a shared Layout is one model: hiding one button would hide them all)."""
+    return widgets.Layout(width="auto", min_width="12em")
 
 
 def esc(text: str) -> str:

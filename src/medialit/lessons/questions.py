@@ -16,7 +16,7 @@ import ipywidgets as widgets
 from medialit import choices
 from medialit.article import load_article
 from medialit.lessons.bank import choice_check, held_back, locked_message, question_item, split_key
-from medialit.lessons.markup import STYLE, WIDE, esc, inline, para, status_html
+from medialit.lessons.markup import STYLE, button_layout, esc, inline, para, status_html
 from medialit.lessons.saving import save_answer, saved_response
 
 #: A written answer must be at least this long before its model answer can be revealed.
@@ -28,7 +28,7 @@ def _reveal_box(
 ) -> widgets.VBox:
     """A "Reveal a model answer" button; if ``need`` is given, it returns the student's text.
     A model answer that gives away graded item ``answers`` stays closed in course mode."""
-    button = widgets.Button(description="Reveal a model answer", icon="eye", layout=WIDE)
+    button = widgets.Button(description="Reveal a model answer", icon="eye", layout=button_layout())
     button.add_class("ml-reveal")
     out = widgets.HTML()
     out.add_class(css)
@@ -106,7 +106,7 @@ def choice(
     radio.add_class("ml-choice")
     status = widgets.HTML()
     feedback = widgets.HTML()
-    check = widgets.Button(description="Check", icon="check", layout=WIDE)
+    check = widgets.Button(description="Check", icon="check", layout=button_layout())
     check.add_class("ml-check")
 
     def on_change(change: dict) -> None:
@@ -125,12 +125,10 @@ def choice(
             feedback.value = f'<div class="ml-box ml-locked">{para(closed)}</div>'
             return
         verdict = ""
-        if good:
-            verdict = (
-                "<b>Yes — a defensible choice.</b> "
-                if picked in good
-                else "<b>Not the best choice.</b> "
-            )
+        if good:  # a question of fact says "Correct." / "No." (its "right" and "wrong")
+            right = item.get("right", "Yes — a defensible choice.")
+            wrong = item.get("wrong", "Not the best choice.")
+            verdict = f"<b>{esc(right if picked in good else wrong)}</b> "
         why = explain.get(picked, "")
         feedback.value = f'<div class="ml-box">{verdict}{para(why)}</div>'
 
@@ -185,7 +183,7 @@ def summary(key: str) -> widgets.VBox:
     parts: list[widgets.Widget] = [head]
     if later:
         button = widgets.Button(
-            description="Show what the lesson's answers were", icon="eye", layout=WIDE
+            description="Show what the lesson's answers were", icon="eye", layout=button_layout()
         )
         button.add_class("ml-reveal")
         rest = widgets.HTML()
@@ -197,7 +195,10 @@ def summary(key: str) -> widgets.VBox:
 
         button.on_click(on_click)
         parts += [
-            widgets.HTML('<p class="ml-note">The rest gives the answers: answer first.</p>'),
+            widgets.HTML(
+                '<p class="ml-note">The rest gives away answers to graded questions (here or '
+                "in an assignment): try those questions first.</p>"
+            ),
             button,
             rest,
         ]
@@ -211,7 +212,7 @@ def after_writing(
 ) -> widgets.VBox:
     """A button that shows ``render()`` only once the ``after`` answer has been written."""
     exercise, name = split_key(after, None)
-    button = widgets.Button(description=label, icon="eye", layout=WIDE)
+    button = widgets.Button(description=label, icon="eye", layout=button_layout())
     button.add_class("ml-reveal")
     out = widgets.HTML()
 

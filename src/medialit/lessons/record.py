@@ -18,7 +18,7 @@ from medialit.answers import VERDICTS
 from medialit.lessons.bank import locked_message
 from medialit.lessons.markup import (
     STYLE,
-    WIDE,
+    button_layout,
     esc,
     kit_module,
     lines_html,
@@ -148,7 +148,7 @@ def _verdict_row(exercise: str, claim: Any, saved: dict) -> widgets.VBox:
     )
     status = widgets.HTML()
     kit = widgets.HTML()
-    show = widgets.Button(description="Show the kit's reading", icon="eye", layout=WIDE)
+    show = widgets.Button(description="Show the kit's reading", icon="eye", layout=button_layout())
     show.add_class("ml-reveal")
 
     def save() -> None:
