@@ -461,3 +461,16 @@ def test_lesson_09_coverage_names_whose_rating_each_leaning_is(shown):
     text = _html(shown)
     assert text.count("AllSides") >= 3 and "The Washington Times" in text
     assert "read it as opinion" in text  # the column is described by its kind, not a leaning
+
+
+def test_showing_the_summary_answers_hides_only_its_own_button(shown):
+    """Does pressing the summary's button leave every other button of the lesson in place
+    (buttons that shared one layout all vanished together)?"""
+    from medialit.lessons import choice, summary
+
+    check = next(w for w in choice("09.owner").children if isinstance(w, ipywidgets.Button))
+    box = summary("09.learned")
+    button = next(w for w in box.children if isinstance(w, ipywidgets.Button))
+    button.click()
+    assert button.layout.display == "none"
+    assert check.layout.display != "none" and check.layout is not button.layout
