@@ -218,6 +218,8 @@ def _expected(plan, responses: dict, tags: dict) -> float:
         else:
             right = 0.0
             for unit, labels in key.items():
+                if isinstance(labels, dict):  # evidence where the expert also accepts a role
+                    labels = labels["labels"]  # these students all read it as evidence
                 given = tags.get(unit, {}).get(it.layer, [])
                 given = [] if given == ["none"] else given
                 if it.layer == "devices":
@@ -409,3 +411,41 @@ def test_the_command_says_one_line_and_exits_2_on_bad_input(tmp_path, capsys):
     assert main(["course", "add-article", str(course), str(folder)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "has no reference.csv" in err
+
+
+def test_the_thesis_key_is_the_sentence_the_expert_reads_as_the_thesis():
+    """When no thesis sentence is an anchor, is the key the sentence whose label is thesis,
+    not an earlier claim that merely also accepts thesis?"""
+    from types import SimpleNamespace
+
+    from medialit.course.article_plan import _thesis_options
+
+    def role(label, accepted, anchor=False):
+        return SimpleNamespace(label=(label,), accepted=tuple(accepted), anchor=anchor)
+
+    roles = {
+        "P1.S1": role("claim", ["claim", "thesis"]),  # also accepts thesis: not the key
+        "P2.S1": role("claim", ["claim"], anchor=True),
+        "P3.S1": role("claim", ["claim"], anchor=True),
+        "P4.S1": role("thesis", ["thesis", "claim"]),  # the expert's own thesis
+    }
+    article = SimpleNamespace(ids=["P0.S1", *roles])
+    ref = SimpleNamespace(entry=lambda unit, layer: roles[unit])
+    options, key = _thesis_options(article, ref)
+    assert key == ["P4.S1"] and "P4.S1" in options and "P1.S1" not in options
+
+
+def test_one_tagger_and_the_source_line_in_the_assignment(tmp_path):
+    """Does the assignment have one tagger for every graded layer (two on one answers file
+    retire each other), say where the piece appeared at the genre question, and tell the
+    instructor what it does not ask and why?"""
+    folder = article_dir(tmp_path / "in")
+    plan = plan_article(NAME, load_article(folder), load_reference(folder), METADATA)
+    assert len(plan.taggers) == 1
+    layers = plan.taggers[0][0]
+    assert {it.layer for it in plan.items if it.kind == "tags"} <= set(layers)
+    assert plan.where.startswith("It appeared in") or "not known" in plan.where
+    meta = {"section": {"value": "sports", "from": "given"}}
+    other = plan_article(NAME, load_article(folder), load_reference(folder), meta)
+    assert any(line.startswith("genre: the article's section") for line in other.not_asked)
+    assert "Where it appeared is not known" in other.where

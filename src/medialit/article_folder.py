@@ -134,6 +134,24 @@ def metadata_value(meta: dict, name: str) -> str | None:
     return meta[name]["value"]
 
 
+def where_it_appeared(meta: dict) -> str:
+    """One plain sentence on where and when the piece appeared and who wrote it, saying
+    "not known" for what the page did not show (what a reader sees before reading)."""
+
+    def value(name: str) -> str | None:
+        entry = meta.get(name) if isinstance(meta, dict) else None
+        found = entry.get("value") if isinstance(entry, dict) else entry
+        return found if isinstance(found, str) and found.strip() else None
+
+    outlet, section = value("outlet"), value("section")
+    place = f"It appeared in {outlet}" if outlet else "Where it appeared is not known"
+    if section:
+        place += f", in the {section} section"
+    writer = f"by {value('author')}" if value("author") else "writer not known"
+    day = f"on {value('date')}" if value("date") else "date not known"
+    return f"{place} ({writer}; {day})."
+
+
 def text_changed(folder: str | Path) -> bool:
     """True when ``article.txt`` is no longer the text the import wrote (someone edited it)."""
     folder = Path(folder)

@@ -131,7 +131,12 @@ def cmd_add_article(args: argparse.Namespace) -> int:
     for it in added.plan.items:
         count = len(it.units)
         graded = f", {count} sentence{'s' * (count != 1)} graded" if it.kind == "tags" else ""
+        if it.kind == "thesis":  # the instructor should see which sentence the key names
+            key = ", ".join(added.plan.keys[it.id])
+            graded = f"; options {', '.join(it.units)}; the key: {key}"
         print(f"  {it.id}: {it.title} ({points_text(it.points)}{graded})")
+    for line in added.plan.not_asked:
+        print(f"  not asked: {line}")
     print(
         f"  assignment: source/{added.name}/ ({added.points:g} points, the key in its "
         f"hidden tests only); lessons: source/{added.name}_lessons/ (6 notebooks)"

@@ -35,7 +35,7 @@ def assignment_notebook(plan: ArticlePlan, title: str) -> nbformat.NotebookNode:
         ab.header(
             name,
             f"Assignment: {title}",
-            f"{name} 01–06",
+            "on this article (its six lessons)",
             45,
             "You decide what kind of text the article is, find its thesis, and tag its "
             "sentences with the kit's scheme, as in the lessons on this article.",
@@ -46,7 +46,7 @@ def assignment_notebook(plan: ArticlePlan, title: str) -> nbformat.NotebookNode:
     ]
     number = 0
     for suffix, task in (
-        ("genre", "What am I reading?\n\nChoose the genre of the article."),
+        ("genre", f"What am I reading?\n\n{plan.where} Choose the genre of the article."),
         (
             "thesis",
             "The thesis\n\nWhich sentence states the writer's overall position: the one "

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from medialit.article_folder import where_it_appeared
 from medialit.items import COURSE_ITEMS, ITEMS, Item, public_key
 
 #: metadata section -> the genre option it makes the right answer
@@ -46,7 +47,10 @@ TAG_ITEMS = (
     ("frame", "frames", "Frame functions", 2),
 )
 #: the assignment's taggers: each shows these layers (of those that have an item)
-TAGGERS = (("role", "statement", "evidence"), ("devices", "frame"))
+#: One tagger for every graded layer: two taggers on one answers file would retire each other
+#: (the newer one takes over the file), so a student running the notebook from the top would
+#: find the first one closed.
+TAGGERS = (("role", "statement", "evidence", "devices", "frame"),)
 
 
 @dataclass
@@ -59,6 +63,10 @@ class ArticlePlan:
     taggers: list[tuple[list[str], list[str]]]  # (layers, units) per tagger
     model: dict[str, Any]  # fill_answers(...) keyword arguments: full marks
     withheld: set[tuple[str, str]] = field(default_factory=set)  # rows students never get
+    #: the questions the assignment does not ask, each with why (said to the instructor)
+    not_asked: list[str] = field(default_factory=list)
+    #: where and when the piece appeared, as students may read it (``article.json``)
+    where: str = ""
 
     def item(self, suffix: str) -> Item | None:
         return next((it for it in self.items if it.id == f"{self.name}_{suffix}"), None)
@@ -91,8 +99,9 @@ def _thesis_options(article: Any, ref: Any) -> tuple[list[str], list[str]]:
     body = [u for u in article.ids if u != "P0.S1"]
     roles = {u: ref.entry(u, "role") for u in body}
     firm = [u for u in body if roles[u].anchor and "thesis" in roles[u].accepted]
+    labelled = [u for u in body if roles[u].label == ("thesis",)]  # the expert's own reading
     loose = [u for u in body if "thesis" in roles[u].accepted]
-    thesis = (firm or loose)[:1]
+    thesis = (firm or labelled or loose)[:1]
     claims = [u for u in body if roles[u].anchor and roles[u].label == ("claim",)]
     if not thesis or not claims:
         return [], []
@@ -103,12 +112,8 @@ def _thesis_options(article: Any, ref: Any) -> tuple[list[str], list[str]]:
 def _graded_units(ref: Any, layer: str, taken: frozenset[str] = frozenset()) -> list[str]:
     """Every other anchor of the layer in reading order, leaving out ``taken`` units."""
     anchors = [e.unit for e in ref.anchors(layer) if e.unit not in taken]
-    if layer == "evidence":  # keyed only where "evidence" is the one accepted role
-        anchors = [
-            u
-            for u in anchors
-            if ref.entry(u, "role").anchor and ref.entry(u, "role").accepted == ("evidence",)
-        ]
+    if layer == "evidence":  # where the expert reads the sentence as evidence (maybe not only)
+        anchors = [u for u in anchors if "evidence" in ref.entry(u, "role").accepted]
     return anchors[::2]
 
 
@@ -187,7 +192,23 @@ def plan_article(name: str, article: Any, ref: Any, metadata: dict) -> ArticlePl
         if "evidence" in chosen and "role" not in chosen:
             chosen.insert(0, "role")
         taggers.append((chosen, [u for u in article.ids if u in shown]))
-    return ArticlePlan(name, items, keys, taggers, _model(items, keys, ref, taggers), withheld)
+    asked = {it.id.removeprefix(f"{name}_") for it in items}
+    why = {
+        "genre": "the article's section is not opinion or news (give --section to "
+        "'medialit article new')",
+        "thesis": "no body sentence that your reference reads as the thesis, or no claim "
+        "with one clear answer to set beside it",
+    }
+    not_asked = [f"{what}: {reason}" for what, reason in why.items() if what not in asked]
+    not_asked += [
+        f"{title}: no sentence with one clear {layer} answer (an anchor) in your reference"
+        + (" that the expert also reads as evidence" if layer == "evidence" else "")
+        for layer, suffix, title, _ in TAG_ITEMS
+        if suffix not in asked
+    ]
+    model = _model(items, keys, ref, taggers)
+    where = where_it_appeared(metadata)
+    return ArticlePlan(name, items, keys, taggers, model, withheld, not_asked, where)
 
 
 def _model(items: list[Item], keys: dict, ref: Any, taggers: list) -> dict[str, Any]:

@@ -28,6 +28,13 @@ def show_article(article: str = "seed") -> None:
     parts = [STYLE, '<div class="ml-article">']
     if art.key == "practice":
         parts.append(f'<div class="ml-box ml-practice-label">{esc(PRACTICE_LABEL)}</div>')
+    elif art.path.name == "article.txt" and (art.path.parent / "article.json").is_file():
+        folder = kit_module("article_folder")  # an article a course brought in: where it ran
+        try:
+            where = folder.where_it_appeared(folder.read_metadata(art.path.parent))
+        except MedialitError as exc:
+            where = f"Where it appeared is not known ({exc})"
+        parts.append(f'<p class="ml-note ml-source">{esc(where)}</p>')
     parts.append(f"<h3>{unit_html(art.units[0])}</h3>")
     for number in range(1, art.paragraph_count + 1):
         sentences = " ".join(unit_html(u) for u in art.paragraph(number))
