@@ -222,13 +222,19 @@ def test_an_opened_card_shows_its_quote_and_cited_facts(bundle):
 
 
 def test_the_coverage_table_names_whose_rating_a_leaning_is(bundle):
-    """Does the comparison table give each source's kind and date, cite a leaning to its rater,
-    and describe an unrated source by its kind only?"""
-    table = lateral_view.coverage_html("hamburg")
-    assert "<caption>" in table and "scope='col'" in table and "scope='row'" in table
-    assert table.count("<tr>") == len([v for v in bundle.coverage if "hamburg" in v.event]) + 1
-    assert "AllSides" in table
-    assert "not rated here: read it as opinion" in table
+    """Does the comparison give one card per source with its kind and date, a leaning that
+    names its rater (with the rating's source behind a fold), and an unrated source described
+    by its kind only?"""
+    cards = lateral_view.coverage_html("hamburg")
+    sources = [v for v in bundle.coverage if "hamburg" in v.event]
+    assert cards.count("<li class='ml-box'>") == len(sources)
+    for v in sources:
+        assert f"{lateral.KINDS[v.kind]} · {v.date}" in cards
+        if v.leaning_source:  # the leaning names its rater, and the rater's page is cited
+            assert v.leaning.startswith(f"{v.leaning_source.outlet}:"), v.leaning
+            assert v.leaning_source.citation.split(",")[0] in cards
+    assert cards.count("AllSides:") == sum(1 for v in sources if v.leaning_source)
+    assert "<details" in cards and "not rated here: read it as opinion" in cards
 
 
 def test_unknown_ids_get_a_sentence_listing_the_known_ones():

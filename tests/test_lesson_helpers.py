@@ -474,3 +474,17 @@ def test_showing_the_summary_answers_hides_only_its_own_button(shown):
     button.click()
     assert button.layout.display == "none"
     assert check.layout.display != "none" and check.layout is not button.layout
+
+
+def test_show_record_gives_a_rows_sources_in_full(shown):
+    """Does lesson 09's look at the kit's own record show each row with its sources, saying
+    when a source only relays another outlet's story?"""
+    from medialit.dossier import event
+    from medialit.lessons import show_record
+
+    show_record("buenos_aires", "envoy_ignored")
+    text = _html(shown)
+    assert "relays: Financial Times" in text and "The Japan Times (Bloomberg)" in text
+    assert event("buenos_aires").event in text
+    with pytest.raises(MedialitError, match="Name at least one dossier row"):
+        show_record()

@@ -254,13 +254,14 @@ def a3_language() -> list:
 
 
 def _search_cards(search_id: str) -> str:
-    """A page of lesson 09's search results as a markdown list (``data/lateral/``)."""
-    from medialit.lateral import KINDS, card, search
+    """A page of lesson 09's search results as a markdown list (``data/lateral/``): like a
+    search page (and lesson 09's), it does not label each result's kind."""
+    from medialit.lateral import card, search
 
     lines = []
     for c in (card(i) for i in search(search_id).cards):
         title = f" \u201c{c.title}\u201d" if c.title else ""
-        lines.append(f"- **{c.id}** · {c.site}, {c.date} · *{KINDS[c.kind]}*{title}: {c.summary}")
+        lines.append(f"- **{c.id}** · {c.site}, {c.date}{title}: {c.summary}")
     return "\n".join(lines)
 
 

@@ -188,11 +188,11 @@ _ITEMS = (
         "Read laterally: confirm a quotation",
         response="lateral_confirm",
         options=(
-            ("B1: the president's tweet itself (primary record)", "B1"),
-            ("B2: USA Today, the same day (news report quoting the tweet)", "B2"),
-            ("B3: Reuters, the same day (news report)", "B3"),
-            ("B4: the Washington Examiner's news desk, the same day (news report)", "B4"),
-            ("B5: EJ Insight, four months later (opinion column)", "B5"),
+            ("B1: the president's tweet itself", "B1"),
+            ("B2: USA Today, the same day", "B2"),
+            ("B3: Reuters, the same day", "B3"),
+            ("B4: the Washington Examiner's news desk, the same day", "B4"),
+            ("B5: EJ Insight, four months later", "B5"),
         ),
         fixed_key=("B1",),
         explain="The tweet is the record of the words: nothing is closer to the source. B2 and "

@@ -20,7 +20,7 @@ def _esc(text: object) -> str:
 
 
 def _title(c: Card) -> str:
-    return _esc(c.title) if c.title else "<i>(headline not shown in the copy read)</i>"
+    return _esc(c.title) if c.title else "<i>(headline not recorded by the kit)</i>"
 
 
 def _meta(c: Card, *, kind: bool = True) -> str:
@@ -43,8 +43,9 @@ def search_results_html(search_id: str) -> str:
     return (
         f'<section class="ml-search" aria-label="Search results for {_esc(s.query)}">'
         f'<p class="ml-note">You searched for: <b>{_esc(s.query)}</b>. {len(s.cards)} results, '
-        f"each summarised in the kit's own words. Do not open them all: pick one to open first.</p>"
-        f"<ol>{items}</ol></section>"
+        f"each summarised in the kit's own words. Do not open them all: decide which one you "
+        f"would open first.</p><ul class='ml-results' style='list-style: none; padding-left: 0'>"
+        f"{items}</ul></section>"
     )
 
 
@@ -65,17 +66,17 @@ def _sources_html(sources: Sequence[Source]) -> str:
 
 
 def _fact_html(f: Fact) -> str:
-    label = "Unconfirmed" if f.status == "unconfirmed" else f"As of {f.as_of}"
+    label = "<b>Unconfirmed.</b> " if f.status == "unconfirmed" else ""
     quote = _quoted_html(f.quote, f.quote_from)
     n = len(f.sources)
     cited = (
         f'<details class="ml-note"><summary>{n} source{"s" if n > 1 else ""}: '
-        f"{_esc('; '.join(s.outlet for s in f.sources))}</summary>"
+        f"{_esc('; '.join(dict.fromkeys(s.outlet for s in f.sources)))}</summary>"
         f"<p>{_sources_html(f.sources)}</p></details>"
         if f.sources
         else ""
     )
-    return f"<li><p><b>{_esc(label)}.</b> {_esc(f.fact)}</p>{quote}{cited}</li>"
+    return f"<li><p>{label}{_esc(f.fact)}</p>{quote}{cited}</li>"
 
 
 def excerpt_html(card_id: str) -> str:
@@ -85,7 +86,11 @@ def excerpt_html(card_id: str) -> str:
     facts = [f for f in load_bundle().facts if c.id in f.cards]
     quote = _quoted_html(c.quote, c.site)
     listed = "".join(_fact_html(f) for f in facts)
-    listed = f"<p><b>What this source tells you</b></p><ul>{listed}</ul>" if facts else ""
+    listed = (
+        f"<p><b>What the kit knows on this topic, and who says so</b></p><ul>{listed}</ul>"
+        if facts
+        else ""
+    )
     return (
         f'<article class="ml-box" aria-label="Opened result {_esc(c.id)}">'
         f"<p><span class='ml-id'>{_esc(c.id)}</span> <b>{_title(c)}</b></p>"
@@ -101,46 +106,69 @@ def first_click_html(card_id: str) -> str:
     return f'<div class="ml-box"><p><b>{_esc(c.id)}: {verdict}</b> {_esc(c.why)}</p></div>'
 
 
+#: The topics of the outlet's facts, in the order a reader asks about them, as headings.
+TOPICS = {
+    "ownership": "Who owns it",
+    "history": "Where it came from",
+    "leaning": "How news reports describe it",
+    "rating": "How a rating company rates it",
+    "opinion_section": "Its opinion section",
+    "unknown": "What is not known",
+}
+
+
 def facts_html(*, topic: str | None = None) -> str:
-    """Every fact about the outlet (or one topic's), confirmed and unconfirmed, with sources."""
+    """Every fact about the outlet (or one topic's), confirmed and unconfirmed, with sources,
+    under a heading per topic."""
     facts = [f for f in load_bundle().facts if topic is None or f.topic == topic]
     if not facts:
         raise LateralError(f"There are no facts on the topic {topic!r} in facts.csv.")
-    return f'<div class="ml-box"><ul>{"".join(_fact_html(f) for f in facts)}</ul></div>'
+    order = [*TOPICS, *sorted({f.topic for f in facts} - set(TOPICS))]
+    parts = []
+    for name in order:
+        group = [f for f in facts if f.topic == name]
+        if group:
+            heading = _esc(TOPICS.get(name, name.replace("_", " ")))
+            items = "".join(_fact_html(f) for f in group)
+            parts.append(f"<p><b>{heading}</b></p><ul>{items}</ul>")
+    return f'<div class="ml-box">{"".join(parts)}</div>'
 
 
 def coverage_html(event: str | None = None) -> str:
-    """One event as reported by several sources: a table, one source a row, oldest first."""
+    """One event as several sources reported it: one card per source, oldest first, each with
+    its kind, date and headline, a leaning only with whose rating it is, what it puts first,
+    what it leaves out, and one short quotation; notes on the copy read fold away."""
     rows = [v for v in load_bundle().coverage if event is None or event in v.event]
     if not rows:
         raise LateralError(f"No source in coverage.csv covers the dossier row {event!r}.")
-    body = []
+    cards = []
     for v in sorted(rows, key=lambda v: v.date):
-        headline = f"“{_esc(v.headline)}”" if v.headline else "<i>headline not shown</i>"
+        headline = f"“{_esc(v.headline)}”" if v.headline else "<i>headline not recorded</i>"
         leaning = f"not rated here: read it as {_esc(KINDS[v.kind])}"
         if v.leaning_source:
-            rated_by = _esc(v.leaning_source.citation)
-            leaning = f"{_esc(v.leaning)}<br><span class='ml-note'>{rated_by}</span>"
+            leaning = _esc(v.leaning)
         quote = (
-            f"“{_esc(v.quote)}” <span class='ml-note'>({_esc(v.quote_by)})</span>"
+            f"<p>“{_esc(v.quote)}” <span class='ml-note'>({_esc(v.quote_by)})</span></p>"
             if v.quote
             else ""
         )
-        note = f"<br><span class='ml-note'>{_esc(v.note)}</span>" if v.note else ""
-        body.append(
-            f"<tr><th scope='row'>{_esc(v.outlet)}<br>"
-            f"<span class='ml-note'>{_esc(v.role)}</span></th>"
-            f"<td>{_esc(KINDS[v.kind])}</td><td>{_esc(v.date)}</td><td>{headline}{note}</td>"
-            f"<td>{leaning}</td><td>{_esc(v.emphasises)}</td><td>{_esc(v.leaves_out)}</td>"
-            f"<td>{quote}</td></tr>"
+        notes = [n for n in (v.note, v.leaning_source.citation if v.leaning_source else "") if n]
+        more = (
+            "<details class='ml-note'><summary>About this copy and its rating</summary>"
+            + "".join(f"<p>{_esc(n)}</p>" for n in notes)
+            + "</details>"
+            if notes
+            else ""
         )
-    head = "".join(
-        f"<th scope='col'>{h}</th>"
-        for h in ("source", "kind", "date", "headline", "leaning (whose rating)",
-                  "what it puts first", "what it leaves out or adds", "one short quotation")
-    )  # fmt: skip
+        cards.append(
+            f"<li class='ml-box'><p><b>{_esc(v.outlet)}</b> <span class='ml-note'>"
+            f"({_esc(v.role)}) · {_esc(KINDS[v.kind])} · {_esc(v.date)}</span><br>{headline}</p>"
+            f"<p><b>Leaning:</b> {leaning}</p>"
+            f"<p><b>Puts first:</b> {_esc(v.emphasises)}</p>"
+            f"<p><b>Leaves out or adds:</b> {_esc(v.leaves_out)}</p>{quote}{more}</li>"
+        )
     caption = "How different sources reported the same event, in the kit's own words"
     return (
-        f"<table class='ml-table'><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
+        f"<section class='ml-coverage' aria-label='{caption}'><p><b>{caption}</b></p>"
+        f"<ul style='list-style: none; padding-left: 0'>{''.join(cards)}</ul></section>"
     )

@@ -46,7 +46,7 @@ from medialit.lessons.reading import (
     show_source,
     show_units,
 )
-from medialit.lessons.record import claims_table, show_timeline, verdicts
+from medialit.lessons.record import claims_table, show_record, show_timeline, verdicts
 from medialit.lessons.record import mark_later_dates as mark_later_dates  # re-exported
 from medialit.lessons.rewrites import show_rewrite
 
@@ -69,6 +69,7 @@ __all__ = [
     "show_dating",
     "show_my_answer",
     "show_paragraph",
+    "show_record",
     "show_rewrite",
     "show_source",
     "show_timeline",

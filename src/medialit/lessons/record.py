@@ -15,6 +15,7 @@ from IPython.display import HTML
 
 from medialit import choices
 from medialit.answers import VERDICTS
+from medialit.errors import MedialitError
 from medialit.lessons.bank import locked_message
 from medialit.lessons.markup import (
     STYLE,
@@ -83,6 +84,24 @@ def show_timeline() -> None:
     frame = dossier.dossier_frame()
     frame["what_the_record_shows"] = frame["what_the_record_shows"].map(mark_later_dates)
     show(HTML(STYLE + table_html(frame, ["when", "event", "what_the_record_shows", "sources"])))
+
+
+def show_record(*event_ids: str) -> None:
+    """Some rows of the dossier (e.g. ``"buenos_aires"``) with what the record shows and each
+    row's sources in full: the kit's own record, read as critically as any other source."""
+    dossier = kit_module("dossier")
+    if not event_ids:
+        raise MedialitError("Name at least one dossier row, for example show_record('hamburg').")
+    rows = []
+    for e in (dossier.event(i) for i in event_ids):
+        sources = "<br>".join(esc(s.citation) for s in e.sources)
+        rows.append(
+            f"<tr><td>{esc(e.when)}</td><td>{esc(e.event)}</td>"
+            f"<td>{esc(mark_later_dates(e.what_the_record_shows))}</td>"
+            f"<td class='ml-note'>{sources}</td></tr>"
+        )
+    head = "<tr><th>when</th><th>event</th><th>what the record shows</th><th>sources</th></tr>"
+    show(HTML(STYLE + f"<table class='ml-table'>{head}{''.join(rows)}</table>"))
 
 
 def claims_table() -> None:
