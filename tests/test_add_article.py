@@ -449,3 +449,18 @@ def test_one_tagger_and_the_source_line_in_the_assignment(tmp_path):
     other = plan_article(NAME, load_article(folder), load_reference(folder), meta)
     assert any(line.startswith("genre: the article's section") for line in other.not_asked)
     assert "Where it appeared is not known" in other.where
+
+
+def test_the_assignment_tagger_says_why_it_has_nothing_to_check(tmp_path, monkeypatch):
+    """In the assignment's copy (no reference at all), does Check say that the instructor's
+    grader scores the tags, instead of 'no expert reading' on every sentence?"""
+    from medialit.lessons.own_article import tag
+
+    folder = tmp_path / NAME
+    folder.mkdir()
+    shutil.copyfile(article_dir(tmp_path / "in") / "article.txt", folder / "article.txt")
+    monkeypatch.chdir(tmp_path)
+    tagger = tag(NAME, ["role"], article=str(folder))
+    tagger.handle({"type": "check"})
+    assert "instructor's grader scores these tags" in tagger.check_html
+    assert "P1.S1" not in tagger.check_html  # no line per sentence

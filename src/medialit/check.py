@@ -484,7 +484,9 @@ def _check_one(
             "no_reference",
             labels,
             None,
-            "The expert reference has no reading of this sentence in this layer.",
+            "The expert reference here has no reading of this sentence in this layer (on a "
+            "course's own article: the sentence is graded, and its reading stays with your "
+            "instructor).",
         )
     none_ok = False
     if layer == "evidence" and not labels and getattr(entry, "applicable", True):
