@@ -464,3 +464,38 @@ def test_the_assignment_tagger_says_why_it_has_nothing_to_check(tmp_path, monkey
     tagger.handle({"type": "check"})
     assert "instructor's grader scores these tags" in tagger.check_html
     assert "P1.S1" not in tagger.check_html  # no line per sentence
+
+
+@pytest.mark.slow
+def test_replace_rebuilds_with_a_corrected_key_until_work_is_handed_in(tmp_path):
+    """Does --replace rebuild an article added before from its corrected reference (the new
+    key in the hidden tests, the old one gone), and refuse once a student has handed it in?"""
+    from medialit import course as c
+    from medialit.answer_keys import hidden_keys
+
+    course = c.init_course(tmp_path / "course", assignments=["a1_claims"], progress=lambda m: None)
+    folder = article_dir(tmp_path / "in")
+    first = add_article(course.root, folder, progress=lambda m: None)
+    with pytest.raises(MedialitError, match="--replace"):
+        add_article(course.root, folder, progress=lambda m: None)
+
+    def own_keys() -> dict:
+        return {k: v for k, v in hidden_keys(course.root / "source").items() if k.startswith(NAME)}
+
+    assert own_keys() == first.plan.keys
+    (folder / "reference.csv").write_text(
+        (folder / "reference.csv")
+        .read_text(encoding="utf-8")
+        .replace("P1.S1,statement,fact,fact,", "P1.S1,statement,value,value,"),
+        encoding="utf-8",
+    )
+    again = add_article(course.root, folder, progress=lambda m: None, replace=True)
+    keys = own_keys()
+    assert first.plan.keys[f"{NAME}_statements"]["P1.S1"] == ["fact"]
+    assert keys[f"{NAME}_statements"]["P1.S1"] == ["value"]  # the corrected key, not the old
+    assert keys == again.plan.keys
+    assert not (course.root / ".medialit" / f"replaced-{NAME}").exists()
+    (course.root / "submitted" / "alice" / NAME).mkdir(parents=True)
+    with pytest.raises(MedialitError, match="have handed in"):
+        add_article(course.root, folder, progress=lambda m: None, replace=True)
+    assert (course.root / "source" / NAME / f"{NAME}.ipynb").is_file()  # left as it was

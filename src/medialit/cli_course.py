@@ -123,7 +123,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_add_article(args: argparse.Namespace) -> int:
     from medialit.course.add_article import add_article
 
-    added = add_article(args.course, args.dir, name=args.name)
+    added = add_article(args.course, args.dir, name=args.name, replace=args.replace)
     root = c.open_course(args.course).root
     print(f"Added {added.name} to the course in {root}:")
     from medialit.assignment_build import points_text
@@ -241,6 +241,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("course", help="the course folder ('medialit course init')")
     q.add_argument("dir", help="the article folder")
     q.add_argument("--name", help="the assignment's name (default: the folder's name)")
+    q.add_argument(
+        "--replace",
+        action="store_true",
+        help="rebuild an article added before (e.g. after correcting its reference), as long "
+        "as no student has handed it in",
+    )
     q.set_defaults(func=cmd_add_article)
 
     q = course_sub.add_parser(

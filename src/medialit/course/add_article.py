@@ -37,7 +37,7 @@ from medialit.article import load_article
 from medialit.course.article_lessons import write_lesson_reference
 from medialit.course.article_notebooks import assignment_notebook, lesson_notebooks
 from medialit.course.article_plan import ArticlePlan, plan_article
-from medialit.course.folder import KIT_ASSIGNMENTS, Course, Progress, open_course, stderr
+from medialit.course.folder import KIT_ASSIGNMENTS, SCRATCH, Course, Progress, open_course, stderr
 from medialit.course.release import generate_release
 from medialit.errors import MedialitError
 from medialit.items import ITEMS, ITEMS_FILE, items_json
@@ -81,6 +81,30 @@ def _title(metadata: dict, headline: str) -> str:
     return value.strip() if isinstance(value, str) and value.strip() else headline
 
 
+def _set_aside(course: Course, name: str) -> list[tuple[Path, Path]]:
+    """For --replace: move an earlier add-article's folders (source and release, assignment
+    and lessons) aside, as (where it was, where it is now), or refuse once work is handed in:
+    a new key under students' submissions would change what their grades rest on."""
+    handed_in = sorted(p.parent.name for p in (course.root / "submitted").glob(f"*/{name}"))
+    if handed_in:
+        raise MedialitError(
+            f"{len(handed_in)} student(s) have handed in {name!r} (e.g. {handed_in[0]}), so "
+            "its key is not replaced; add the corrected article under a new --name instead."
+        )
+    aside = course.root / SCRATCH / f"replaced-{name}"
+    shutil.rmtree(aside, ignore_errors=True)
+    moved = []
+    for top in ("source", "release"):
+        for sub in (name, f"{name}_lessons"):
+            old = course.root / top / sub
+            if old.exists():
+                target = aside / top / sub
+                target.parent.mkdir(parents=True, exist_ok=True)
+                old.rename(target)
+                moved.append((old, target))
+    return moved
+
+
 def _check_name(course: Course, name: str) -> None:
     if not _NAME.match(name):
         raise MedialitError(
@@ -95,8 +119,8 @@ def _check_name(course: Course, name: str) -> None:
     if name in KIT_ASSIGNMENTS or any(i.startswith(f"{name}_") for i in ITEMS) or taken:
         where = f" ({taken[0]} exists)" if taken else ""
         raise MedialitError(
-            f"The course already has an assignment called {name!r}{where}; "
-            "choose another with --name."
+            f"The course already has an assignment called {name!r}{where}; choose another "
+            "with --name, or give --replace to rebuild it from a corrected article folder."
         )
 
 
@@ -191,8 +215,11 @@ def add_article(
     article_dir: str | Path,
     name: str | None = None,
     progress: Progress = stderr,
+    replace: bool = False,
 ) -> AddedArticle:
-    """Add an article folder's lessons and graded assignment to a course (see the module)."""
+    """Add an article folder's lessons and graded assignment to a course (see the module).
+    With ``replace``, an earlier add-article of the same name is rebuilt (before anyone has
+    handed it in), and put back as it was if the new one fails."""
     course = open_course(course_dir)
     folder = Path(article_dir)
     if not folder.is_dir():
@@ -201,7 +228,9 @@ def add_article(
             "--out DIR'."
         )
     name = name or folder.resolve().name
-    _check_name(course, name)
+    earlier = (course.root / "source" / name).is_dir() and name not in KIT_ASSIGNMENTS
+    if not (replace and earlier):
+        _check_name(course, name)
     article = load_article(folder)
     if not (folder / FOLDER_REFERENCE).is_file():
         raise MedialitError(
@@ -222,6 +251,7 @@ def add_article(
         p: p.read_bytes() for p in (settings, course.config_path) if p.is_file()
     }  # put back as they were if anything fails
     made: list[Path] = []
+    moved = _set_aside(course, name) if replace and earlier else []
     try:
         title = _title(metadata, article.headline)
         assignment, lessons = _write_sources(course, folder, plan, title)
@@ -240,5 +270,9 @@ def add_article(
                 path.write_bytes(saved[path])
             else:
                 path.unlink(missing_ok=True)
+        for old, target in moved:  # the earlier build comes back as it was
+            target.rename(old)
         raise
+    if moved:
+        shutil.rmtree(course.root / SCRATCH / f"replaced-{name}", ignore_errors=True)
     return AddedArticle(name, plan, assignment, lessons)
