@@ -70,7 +70,8 @@ class CheckResult:
             if blank:
                 out.append(
                     f"{self.path}: {_units(blank)} no {layer} yet: {', '.join(blank)}. "
-                    f"Choose a {layer} label for each in the author mode, or fill in "
+                    f"Choose {'an' if layer[0] in 'aeiou' else 'a'} {layer} label for each in "
+                    "the author mode, or fill in "
                     "their rows (label, accepted, anchor, rationale)."
                 )
         return out

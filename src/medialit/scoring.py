@@ -289,6 +289,8 @@ def unanswered(it: Item, sheet: AnswerSheet | None) -> str | None:
     if not missing:
         return None
     shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+    if len(missing) == 1:  # "1 sentence without an answer"
+        what = what.replace("sentences", "sentence").replace("claims", "claim")
     return f"{len(missing)} {what}: {shown}"
 
 
