@@ -154,7 +154,9 @@ def coverage_html(event: str | None = None) -> str:
         )
         notes = [n for n in (v.note, v.leaning_source.citation if v.leaning_source else "") if n]
         more = (
-            "<details class='ml-note'><summary>About this copy and its rating</summary>"
+            "<details class='ml-note'><summary>About this copy"
+            + (" and its rating" if v.leaning_source else "")
+            + "</summary>"
             + "".join(f"<p>{_esc(n)}</p>" for n in notes)
             + "</details>"
             if notes
