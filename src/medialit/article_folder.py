@@ -130,25 +130,24 @@ def read_metadata(folder: str | Path) -> dict:
 
 
 def metadata_value(meta: dict, name: str) -> str | None:
-    """A field's value (None when not found)."""
-    return meta[name]["value"]
+    """A field's value, or None when it is missing or blank. Read leniently: a folder made by
+    hand may give a bare value instead of ``{"value": ..., "from": ...}``, or no field."""
+    entry = meta.get(name) if isinstance(meta, dict) else None
+    value = entry.get("value") if isinstance(entry, dict) else entry
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def where_it_appeared(meta: dict) -> str:
     """One plain sentence on where and when the piece appeared and who wrote it, saying
     "not known" for what the page did not show (what a reader sees before reading)."""
 
-    def value(name: str) -> str | None:
-        entry = meta.get(name) if isinstance(meta, dict) else None
-        found = entry.get("value") if isinstance(entry, dict) else entry
-        return found if isinstance(found, str) and found.strip() else None
-
-    outlet, section = value("outlet"), value("section")
+    outlet, section = metadata_value(meta, "outlet"), metadata_value(meta, "section")
+    author, day = metadata_value(meta, "author"), metadata_value(meta, "date")
     place = f"It appeared in {outlet}" if outlet else "Where it appeared is not known"
     if section:
         place += f", in the {section} section"
-    writer = f"by {value('author')}" if value("author") else "writer not known"
-    day = f"on {value('date')}" if value("date") else "date not known"
+    writer = f"by {author}" if author else "writer not known"
+    day = f"on {day}" if day else "date not known"
     return f"{place} ({writer}; {day})."
 
 

@@ -34,6 +34,7 @@ import nbformat
 from medialit import course_mode
 from medialit.answer_keys import answer_key_strings, find_leaks, reference_row_strings
 from medialit.article import load_article
+from medialit.article_folder import metadata_value
 from medialit.course.article_lessons import write_lesson_reference
 from medialit.course.article_notebooks import assignment_notebook, lesson_notebooks
 from medialit.course.article_plan import ArticlePlan, plan_article
@@ -76,9 +77,8 @@ def _metadata(folder: Path) -> dict:
 
 
 def _title(metadata: dict, headline: str) -> str:
-    title = metadata.get("title")
-    value = title.get("value") if isinstance(title, dict) else title
-    return value.strip() if isinstance(value, str) and value.strip() else headline
+    title = metadata_value(metadata, "title")
+    return title.strip() if title else headline
 
 
 def _set_aside(course: Course, name: str) -> list[tuple[Path, Path]]:

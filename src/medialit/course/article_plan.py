@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from medialit.article_folder import where_it_appeared
+from medialit.article_folder import metadata_value, where_it_appeared
 from medialit.items import COURSE_ITEMS, ITEMS, Item, public_key
 
 #: metadata section -> the genre option it makes the right answer
@@ -79,11 +79,8 @@ class ArticlePlan:
 
 def genre_of(metadata: dict) -> str | None:
     """The genre the metadata's section gives ("opinion", "news"), or None."""
-    section = metadata.get("section")
-    value = section.get("value") if isinstance(section, dict) else section
-    if not isinstance(value, str):
-        return None
-    return SECTION_GENRES.get(value.strip().lower())
+    value = metadata_value(metadata, "section")
+    return SECTION_GENRES.get(value.strip().lower()) if value else None
 
 
 def _spread(units: list[str], count: int) -> list[str]:
